@@ -1,0 +1,1 @@
+"""Waypoint: secure voluntary reporting on migrant smuggling, trafficking and violence."""

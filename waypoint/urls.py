@@ -1,0 +1,9 @@
+"""Staff site URLs. The public intake site has its own URLconf."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("waypoint.web.urls")),
+]
