@@ -94,23 +94,25 @@ class TermListField(models.JSONField):
 
 
 class CountryField(models.CharField):
-    """An ISO 3166-1 alpha-3 code, or one of the missing answers the field allows."""
+    """An ISO 3166-1 alpha-3 code, or one of the further answers the field allows.
 
-    def __init__(
-        self, *args: Any, missing: Iterable[str] = MISSING_ANSWERS, **kwargs: Any
-    ) -> None:
-        self.missing = tuple(missing)
+    ``also`` lists the non-country answers: by default the missing answers (``unknown``,
+    ``not_stated``, ``not_applicable``); a citizenship field adds ``stateless``.
+    """
+
+    def __init__(self, *args: Any, also: Iterable[str] = MISSING_ANSWERS, **kwargs: Any) -> None:
+        self.also = tuple(also)
         kwargs.setdefault("max_length", 14)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
-        if self.missing != MISSING_ANSWERS:
-            kwargs["missing"] = self.missing
+        if self.also != MISSING_ANSWERS:
+            kwargs["also"] = self.also
         return name, path, args, kwargs
 
     def accepted(self) -> frozenset[str]:
-        return catalogue.country_codes() | frozenset(self.missing)
+        return catalogue.country_codes() | frozenset(self.also)
 
     def validate(self, value: Any, model_instance: Any) -> None:
         super().validate(value, model_instance)
