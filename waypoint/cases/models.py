@@ -306,6 +306,14 @@ class IncidentStatusChange(models.Model):
         ordering = ["incident", "at", "id"]
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        return self.filter(incident__in=Incident.objects.visible_to(user))
+
+    def in_role(self, *roles: str) -> PersonQuerySet:
+        return self.filter(role__in=roles)
+
+
 class Person(models.Model):
     """A person in an incident, in one role: smuggled migrant, victim, offender, witness or
     reporter. The same human in two incidents is two rows; linkage finds them."""
@@ -326,6 +334,8 @@ class Person(models.Model):
     migration_status = TermField(
         _("migration status"), vocabulary="migration_status", default=UNKNOWN
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["incident", "id"]
