@@ -162,7 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env_str("WAYPOINT_STATIC_ROOT", "") or None
 # Served from the app folders directly (no collectstatic step for the demo); production may
 # collect them to STATIC_ROOT and serve them the same way.
 WHITENOISE_USE_FINDERS = True

@@ -33,7 +33,10 @@ def record_incident(
     with transaction.atomic():
         _write(draft, actor)
         IncidentStatusChange.objects.create(
-            incident=incident, from_status="", to_status=incident.status, actor=actor,
+            incident=incident,
+            from_status="",
+            to_status=incident.status,
+            actor=actor,
             reason=reason,
         )
     return incident
@@ -73,8 +76,12 @@ def _write_offender(
     previous = ""
     for step in stages or [StageStep(offender.stage)]:
         StageChange.objects.create(
-            offender=offender, from_stage=previous, to_stage=step.stage,
-            effective_on=step.effective_on, actor=actor, note=step.note,
+            offender=offender,
+            from_stage=previous,
+            to_stage=step.stage,
+            effective_on=step.effective_on,
+            actor=actor,
+            note=step.note,
         )
         previous = step.stage
 
@@ -86,7 +93,10 @@ def change_status(*, actor: Any, incident: Incident, status: str, reason: str = 
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         INCIDENT_WORKFLOW.check(locked.status, status)
         IncidentStatusChange.objects.create(
-            incident=locked, from_status=locked.status, to_status=status, actor=actor,
+            incident=locked,
+            from_status=locked.status,
+            to_status=status,
+            actor=actor,
             reason=reason,
         )
         locked.status = status
@@ -116,8 +126,12 @@ def advance_offender(
                 f"({last.effective_on.isoformat()})"
             )
         StageChange.objects.create(
-            offender=locked, from_stage=locked.stage, to_stage=stage, effective_on=effective_on,
-            actor=actor, note=note,
+            offender=locked,
+            from_stage=locked.stage,
+            to_stage=stage,
+            effective_on=effective_on,
+            actor=actor,
+            note=note,
         )
         locked.stage = stage
         locked.save(update_fields=["stage"])

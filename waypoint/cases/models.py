@@ -159,11 +159,15 @@ class Incident(models.Model):
     admin_area = models.CharField(_("administrative area"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True,
+        _("latitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True,
+        _("longitude"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     coordinate_precision = TermField(
@@ -209,9 +213,14 @@ class Incident(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["owner", "reference"], name="incident_unique_reference"),
+            models.UniqueConstraint(
+                fields=["owner", "reference"], name="incident_unique_reference"
+            ),
         ]
-        indexes = [models.Index(fields=["owner", "date_start"]), models.Index(fields=["date_start"])]
+        indexes = [
+            models.Index(fields=["owner", "date_start"]),
+            models.Index(fields=["date_start"]),
+        ]
         verbose_name = _("incident")
 
     def __str__(self) -> str:
@@ -223,67 +232,100 @@ class Incident(models.Model):
         self._clean_counts(errors)
         self._clean_place(errors)
         if self.source_reliability == "" and self.information_credibility:
-            errors.setdefault("source_reliability", []).append(ValidationError(
-                _("Give the source reliability together with the information credibility."),
-                code="evaluation_incomplete",
-            ))
+            errors.setdefault("source_reliability", []).append(
+                ValidationError(
+                    _("Give the source reliability together with the information credibility."),
+                    code="evaluation_incomplete",
+                )
+            )
         if errors:
             raise ValidationError(errors)
 
     def _clean_dates(self, errors: dict[str, list[ValidationError]]) -> None:
         if self.date_start is None:
             if self.date_end is not None:
-                errors.setdefault("date_start", []).append(ValidationError(
-                    _("A period needs its start date."), code="period_without_start"))
+                errors.setdefault("date_start", []).append(
+                    ValidationError(
+                        _("A period needs its start date."), code="period_without_start"
+                    )
+                )
             elif self.date_precision != UNKNOWN:
-                errors.setdefault("date_start", []).append(ValidationError(
-                    _("Give the date, or set the precision to “unknown”."), code="date_missing"))
+                errors.setdefault("date_start", []).append(
+                    ValidationError(
+                        _("Give the date, or set the precision to “unknown”."), code="date_missing"
+                    )
+                )
             return
         if self.date_precision == UNKNOWN:
-            errors.setdefault("date_precision", []).append(ValidationError(
-                _("Say whether the date is exact to the day, the month or the year."),
-                code="precision_missing"))
+            errors.setdefault("date_precision", []).append(
+                ValidationError(
+                    _("Say whether the date is exact to the day, the month or the year."),
+                    code="precision_missing",
+                )
+            )
         if self.date_end is not None and self.date_end < self.date_start:
-            errors.setdefault("date_end", []).append(ValidationError(
-                _("The period ends (%(end)s) before it starts (%(start)s)."),
-                code="period_reversed",
-                params={"end": self.date_end.isoformat(), "start": self.date_start.isoformat()},
-            ))
+            errors.setdefault("date_end", []).append(
+                ValidationError(
+                    _("The period ends (%(end)s) before it starts (%(start)s)."),
+                    code="period_reversed",
+                    params={"end": self.date_end.isoformat(), "start": self.date_start.isoformat()},
+                )
+            )
 
     def _clean_counts(self, errors: dict[str, list[ValidationError]]) -> None:
+        if self.death_causes and not self.dead and not self.missing:
+            errors.setdefault("death_causes", []).append(
+                ValidationError(
+                    _("Causes of death are recorded only when someone died or went missing."),
+                    code="cause_without_death",
+                )
+            )
         involved = self.migrants_involved
         if involved is None:
             return
         for name in ("dead", "missing", "injured", "rescued"):
             value = getattr(self, name)
             if value is not None and value > involved:
-                errors.setdefault(name, []).append(ValidationError(
-                    _("%(field)s (%(value)s) cannot exceed the migrants involved (%(involved)s)."),
-                    code="count_exceeds_involved",
-                    params={"field": self._meta.get_field(name).verbose_name.capitalize(),
-                            "value": value, "involved": involved},
-                ))
+                errors.setdefault(name, []).append(
+                    ValidationError(
+                        _(
+                            "%(field)s (%(value)s) cannot exceed the migrants involved (%(involved)s)."
+                        ),
+                        code="count_exceeds_involved",
+                        params={
+                            "field": self._meta.get_field(name).verbose_name.capitalize(),
+                            "value": value,
+                            "involved": involved,
+                        },
+                    )
+                )
         dead_or_missing = (self.dead or 0) + (self.missing or 0)
         if dead_or_missing > involved and "dead" not in errors and "missing" not in errors:
-            errors.setdefault("missing", []).append(ValidationError(
-                _("Dead and missing together (%(total)s) cannot exceed the migrants involved "
-                  "(%(involved)s)."),
-                code="casualties_exceed_involved",
-                params={"total": dead_or_missing, "involved": involved},
-            ))
-        if self.death_causes and not self.dead and not self.missing:
-            errors.setdefault("death_causes", []).append(ValidationError(
-                _("Causes of death are recorded only when someone died or went missing."),
-                code="cause_without_death",
-            ))
+            errors.setdefault("missing", []).append(
+                ValidationError(
+                    _(
+                        "Dead and missing together (%(total)s) cannot exceed the migrants involved "
+                        "(%(involved)s)."
+                    ),
+                    code="casualties_exceed_involved",
+                    params={"total": dead_or_missing, "involved": involved},
+                )
+            )
 
     def _clean_place(self, errors: dict[str, list[ValidationError]]) -> None:
         if (self.latitude is None) != (self.longitude is None):
-            errors.setdefault("latitude", []).append(ValidationError(
-                _("Give both latitude and longitude, or neither."), code="coordinates_incomplete"))
+            errors.setdefault("latitude", []).append(
+                ValidationError(
+                    _("Give both latitude and longitude, or neither."),
+                    code="coordinates_incomplete",
+                )
+            )
         if self.latitude is not None and self.coordinate_precision == UNKNOWN:
-            errors.setdefault("coordinate_precision", []).append(ValidationError(
-                _("Say how precise the coordinates are."), code="coordinate_precision_missing"))
+            errors.setdefault("coordinate_precision", []).append(
+                ValidationError(
+                    _("Say how precise the coordinates are."), code="coordinate_precision_missing"
+                )
+            )
 
     @property
     def year(self) -> int | None:
@@ -323,7 +365,9 @@ class Person(models.Model):
     role = TermField(_("role"), vocabulary="person_role")
     sex = TermField(_("sex"), vocabulary="sex", default=UNKNOWN)
     age = models.PositiveSmallIntegerField(
-        _("age at the incident"), null=True, blank=True,
+        _("age at the incident"),
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(ages.MAX_AGE)],
     )
     age_group = TermField(_("age group"), vocabulary="age_group", default=UNKNOWN)
@@ -351,23 +395,35 @@ class Person(models.Model):
             if self.age_group == UNKNOWN:
                 self.age_group = ages.age_group_for(self.age)
             elif not ages.group_contains(self.age_group, self.age):
-                errors["age_group"] = [ValidationError(
-                    _("Age %(age)s does not fall in the age group “%(group)s”; the group for it "
-                      "is “%(expected)s”."),
-                    code="age_group_mismatch",
-                    params={"age": self.age, "group": self.age_group,
-                            "expected": ages.age_group_for(self.age)},
-                )]
+                errors["age_group"] = [
+                    ValidationError(
+                        _(
+                            "Age %(age)s does not fall in the age group “%(group)s”; the group for it "
+                            "is “%(expected)s”."
+                        ),
+                        code="age_group_mismatch",
+                        params={
+                            "age": self.age,
+                            "group": self.age_group,
+                            "expected": ages.age_group_for(self.age),
+                        },
+                    )
+                ]
         if self.citizenship and self.citizenship in self.other_citizenships:
-            errors["other_citizenships"] = [ValidationError(
-                _("%(code)s is already the main citizenship."),
-                code="duplicate_citizenship", params={"code": self.citizenship},
-            )]
+            errors["other_citizenships"] = [
+                ValidationError(
+                    _("%(code)s is already the main citizenship."),
+                    code="duplicate_citizenship",
+                    params={"code": self.citizenship},
+                )
+            ]
         if self.other_citizenships and self.citizenship in CITIZENSHIP_ANSWERS:
-            errors["citizenship"] = [ValidationError(
-                _("Give the main citizenship before other citizenships."),
-                code="other_without_main",
-            )]
+            errors["citizenship"] = [
+                ValidationError(
+                    _("Give the main citizenship before other citizenships."),
+                    code="other_without_main",
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -391,9 +447,15 @@ class PersonIdentifier(models.Model):
             try:
                 born = datetime.date.fromisoformat(self.value)
             except ValueError:
-                raise ValidationError({"value": ValidationError(
-                    _("“%(value)s” is not a date; write it as YYYY-MM-DD."),
-                    code="invalid_date", params={"value": self.value})}) from None
+                raise ValidationError(
+                    {
+                        "value": ValidationError(
+                            _("“%(value)s” is not a date; write it as YYYY-MM-DD."),
+                            code="invalid_date",
+                            params={"value": self.value},
+                        )
+                    }
+                ) from None
             not_in_future(born)
 
 
@@ -418,9 +480,7 @@ class Victimisation(models.Model):
         vocabulary="trafficking_identification",
         default=UNKNOWN,
     )
-    identified_by = TermField(
-        _("identified by"), vocabulary="identifying_authority", blank=True
-    )
+    identified_by = TermField(_("identified by"), vocabulary="identifying_authority", blank=True)
     identified_on = models.DateField(
         _("identified on"), null=True, blank=True, validators=[not_in_future]
     )
@@ -437,35 +497,60 @@ class Victimisation(models.Model):
         errors: dict[str, list[ValidationError]] = {}
         sexual = "sexual_exploitation" in self.exploitation_forms
         if self.sexual_exploitation_types and not sexual:
-            errors["sexual_exploitation_types"] = [ValidationError(
-                _("Types of sexual exploitation need “sexual exploitation” among the forms."),
-                code="sexual_type_without_form")]
+            errors["sexual_exploitation_types"] = [
+                ValidationError(
+                    _("Types of sexual exploitation need “sexual exploitation” among the forms."),
+                    code="sexual_type_without_form",
+                )
+            ]
         if self.labour_sectors and not (
             {"forced_labour", "domestic_servitude"} & set(self.exploitation_forms)
         ):
-            errors["labour_sectors"] = [ValidationError(
-                _("Sectors of forced labour need “forced labour” or “domestic servitude” among "
-                  "the forms of exploitation."), code="sector_without_labour")]
+            errors["labour_sectors"] = [
+                ValidationError(
+                    _(
+                        "Sectors of forced labour need “forced labour” or “domestic servitude” among "
+                        "the forms of exploitation."
+                    ),
+                    code="sector_without_labour",
+                )
+            ]
         if (self.identified_by or self.identified_on) and self.trafficking_identification not in (
-            "identified", "presumed"
+            "identified",
+            "presumed",
         ):
-            errors["identified_by"] = [ValidationError(
-                _("Who identified the victim, and when, is recorded only for an identified or "
-                  "presumed victim of trafficking."), code="identified_by_without_identification")]
+            errors["identified_by"] = [
+                ValidationError(
+                    _(
+                        "Who identified the victim, and when, is recorded only for an identified or "
+                        "presumed victim of trafficking."
+                    ),
+                    code="identified_by_without_identification",
+                )
+            ]
         if any((self.repatriated_to, self.repatriated_on)) and not self.repatriated_from:
-            errors["repatriated_from"] = [ValidationError(
-                _("Give the country the person was returned from."), code="return_incomplete")]
+            errors["repatriated_from"] = [
+                ValidationError(
+                    _("Give the country the person was returned from."), code="return_incomplete"
+                )
+            ]
         if self.repatriated_from and not self.repatriated_to:
-            errors["repatriated_to"] = [ValidationError(
-                _("Give the country the person was returned to."), code="return_incomplete")]
+            errors["repatriated_to"] = [
+                ValidationError(
+                    _("Give the country the person was returned to."), code="return_incomplete"
+                )
+            ]
         elif (
             self.repatriated_from
             and self.repatriated_from == self.repatriated_to
             and self.repatriated_from not in MISSING_ANSWERS
         ):
-            errors["repatriated_to"] = [ValidationError(
-                _("A return goes to another country than the one it leaves."),
-                code="return_same_country")]
+            errors["repatriated_to"] = [
+                ValidationError(
+                    _("A return goes to another country than the one it leaves."),
+                    code="return_same_country",
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -485,19 +570,35 @@ class OffenderRecord(models.Model):
         _("custodial sentence (months)"), null=True, blank=True
     )
     fine_amount = models.DecimalField(
-        _("fine"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("fine"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=non_negative_money(),
     )
     assets_frozen = models.DecimalField(
-        _("assets frozen"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("assets frozen"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=non_negative_money(),
     )
     assets_seized = models.DecimalField(
-        _("assets seized"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("assets seized"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=non_negative_money(),
     )
     assets_confiscated = models.DecimalField(
-        _("assets confiscated"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("assets confiscated"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=non_negative_money(),
     )
     currency = CurrencyField(_("currency of fine and assets"), blank=True)
@@ -509,20 +610,35 @@ class OffenderRecord(models.Model):
         errors: dict[str, list[ValidationError]] = {}
         sentenced = self.sentence_type or self.sentence_months is not None
         if sentenced and self.stage != Stage.CONVICTED:
-            errors["sentence_type"] = [ValidationError(
-                _("A sentence is recorded only for a convicted offender (stage is “%(stage)s”)."),
-                code="sentence_without_conviction", params={"stage": self.stage})]
+            errors["sentence_type"] = [
+                ValidationError(
+                    _(
+                        "A sentence is recorded only for a convicted offender (stage is “%(stage)s”)."
+                    ),
+                    code="sentence_without_conviction",
+                    params={"stage": self.stage},
+                )
+            ]
         if self.sentence_months is not None and self.sentence_type not in (
-            "imprisonment", "suspended_imprisonment"
+            "imprisonment",
+            "suspended_imprisonment",
         ):
-            errors["sentence_months"] = [ValidationError(
-                _("Months are given for imprisonment or suspended imprisonment only."),
-                code="months_without_imprisonment")]
-        amounts = (self.fine_amount, self.assets_frozen, self.assets_seized,
-                   self.assets_confiscated)
+            errors["sentence_months"] = [
+                ValidationError(
+                    _("Months are given for imprisonment or suspended imprisonment only."),
+                    code="months_without_imprisonment",
+                )
+            ]
+        amounts = (
+            self.fine_amount,
+            self.assets_frozen,
+            self.assets_seized,
+            self.assets_confiscated,
+        )
         if any(amount is not None for amount in amounts) and not self.currency:
-            errors["currency"] = [ValidationError(
-                _("Give the currency of the amounts."), code="currency_missing")]
+            errors["currency"] = [
+                ValidationError(_("Give the currency of the amounts."), code="currency_missing")
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -553,7 +669,9 @@ class RouteLeg(models.Model):
     sequence = models.PositiveSmallIntegerField(_("leg"), validators=[MinValueValidator(1)])
     from_country = CountryField(_("from country"), default=UNKNOWN)
     from_place = models.CharField(_("from place"), max_length=200, blank=True)
-    from_role = TermField(_("role of the departure place"), vocabulary="place_role", default=UNKNOWN)
+    from_role = TermField(
+        _("role of the departure place"), vocabulary="place_role", default=UNKNOWN
+    )
     to_country = CountryField(_("to country"), default=UNKNOWN)
     to_place = models.CharField(_("to place"), max_length=200, blank=True)
     to_role = TermField(_("role of the arrival place"), vocabulary="place_role", default=UNKNOWN)
@@ -568,7 +686,11 @@ class RouteLeg(models.Model):
         _("arrived on"), null=True, blank=True, validators=[not_in_future]
     )
     fee_amount = models.DecimalField(
-        _("fee paid"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("fee paid"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=non_negative_money(),
     )
     fee_currency = CurrencyField(_("currency"), blank=True)
@@ -584,24 +706,37 @@ class RouteLeg(models.Model):
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
         if self.departed_on and self.arrived_on and self.arrived_on < self.departed_on:
-            errors["arrived_on"] = [ValidationError(
-                _("Arrival (%(arrived)s) is before departure (%(departed)s)."),
-                code="arrival_before_departure",
-                params={"arrived": self.arrived_on.isoformat(),
-                        "departed": self.departed_on.isoformat()})]
+            errors["arrived_on"] = [
+                ValidationError(
+                    _("Arrival (%(arrived)s) is before departure (%(departed)s)."),
+                    code="arrival_before_departure",
+                    params={
+                        "arrived": self.arrived_on.isoformat(),
+                        "departed": self.departed_on.isoformat(),
+                    },
+                )
+            ]
         if self.fee_amount is not None and not self.fee_currency:
-            errors["fee_currency"] = [ValidationError(
-                _("Give the currency of the fee."), code="currency_missing")]
+            errors["fee_currency"] = [
+                ValidationError(_("Give the currency of the fee."), code="currency_missing")
+            ]
         if self.payment_method and self.fee_amount is None and self.payment_method != UNKNOWN:
-            errors["payment_method"] = [ValidationError(
-                _("A payment method is recorded with the fee it paid."),
-                code="payment_without_fee")]
+            errors["payment_method"] = [
+                ValidationError(
+                    _("A payment method is recorded with the fee it paid."),
+                    code="payment_without_fee",
+                )
+            ]
         if self.from_role == "destination":
-            errors["from_role"] = [ValidationError(
-                _("A leg cannot depart from the destination."), code="departs_from_destination")]
+            errors["from_role"] = [
+                ValidationError(
+                    _("A leg cannot depart from the destination."), code="departs_from_destination"
+                )
+            ]
         if self.to_role == "origin":
-            errors["to_role"] = [ValidationError(
-                _("A leg cannot arrive at the origin."), code="arrives_at_origin")]
+            errors["to_role"] = [
+                ValidationError(_("A leg cannot arrive at the origin."), code="arrives_at_origin")
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -622,5 +757,10 @@ class Selector(models.Model):
 
     def clean(self) -> None:
         if self.person_id and self.person and self.person.incident_id != self.incident_id:
-            raise ValidationError({"person": ValidationError(
-                _("The person belongs to another incident."), code="person_elsewhere")})
+            raise ValidationError(
+                {
+                    "person": ValidationError(
+                        _("The person belongs to another incident."), code="person_elsewhere"
+                    )
+                }
+            )

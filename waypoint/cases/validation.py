@@ -10,6 +10,7 @@ beside the field and an importer can name the row and column.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -90,8 +91,14 @@ class IncidentInvalid(Exception):
 
 def validate(draft: IncidentDraft) -> list[Problem]:
     problems: list[Problem] = []
-    problems += _row_problems("incident", draft.incident, exclude=["owner", "created_by"],
-                              unique=draft.incident.owner_id is not None)
+    has_owner = draft.incident.owner_id is not None
+    # The reference is unique within the owner, so uniqueness is checked once the owner is known.
+    problems += _row_problems(
+        "incident",
+        draft.incident,
+        exclude=["created_by"] if has_owner else ["owner", "created_by"],
+        unique=has_owner,
+    )
     for index, person_draft in enumerate(draft.persons, start=1):
         problems += _person_problems(f"persons[{index}]", person_draft, draft.incident)
     for index, leg in enumerate(draft.legs, start=1):
@@ -153,24 +160,47 @@ def _role_problems(path: str, draft: PersonDraft, incident: Incident) -> list[Pr
     role, problems = draft.person.role, []
     needed = ROLES_NEEDING_KIND.get(role)
     if needed and not needed & set(incident.kinds):
-        problems.append(Problem(f"{path}.role", _(
-            "A “%(role)s” belongs in an incident of kind %(kinds)s."
-        ) % {"role": role, "kinds": " or ".join(sorted(needed))}, "role_kind_mismatch"))
+        problems.append(
+            Problem(
+                f"{path}.role",
+                _("A “%(role)s” belongs in an incident of kind %(kinds)s.")
+                % {"role": role, "kinds": " or ".join(sorted(needed))},
+                "role_kind_mismatch",
+            )
+        )
     if draft.victimisation is not None and role not in MIGRANT_ROLES:
-        problems.append(Problem(f"{path}.victimisation", _(
-            "Victimisation is recorded for victims and smuggled migrants, not for a “%(role)s”."
-        ) % {"role": role}, "victimisation_for_role"))
+        problems.append(
+            Problem(
+                f"{path}.victimisation",
+                _(
+                    "Victimisation is recorded for victims and smuggled migrants, not for a “%(role)s”."
+                )
+                % {"role": role},
+                "victimisation_for_role",
+            )
+        )
     if draft.offender is not None and role != "offender":
-        problems.append(Problem(f"{path}.offender", _(
-            "Criminal-justice outcomes are recorded for offenders, not for a “%(role)s”."
-        ) % {"role": role}, "offender_for_role"))
+        problems.append(
+            Problem(
+                f"{path}.offender",
+                _("Criminal-justice outcomes are recorded for offenders, not for a “%(role)s”.")
+                % {"role": role},
+                "offender_for_role",
+            )
+        )
     if draft.stages and draft.offender is None:
-        problems.append(Problem(f"{path}.offender", _(
-            "Stages are recorded with an offender record."), "stages_without_offender"))
+        problems.append(
+            Problem(
+                f"{path}.offender",
+                _("Stages are recorded with an offender record."),
+                "stages_without_offender",
+            )
+        )
     victimisation = draft.victimisation
     if victimisation is not None:
-        problems += _victimisation_role_problems(f"{path}.victimisation", role, victimisation,
-                                                 incident)
+        problems += _victimisation_role_problems(
+            f"{path}.victimisation", role, victimisation, incident
+        )
     return problems
 
 
@@ -180,21 +210,38 @@ def _victimisation_role_problems(
     problems = []
     exploitation = [f for f in victimisation.exploitation_forms if f not in MISSING_ANSWERS]
     if exploitation and (role != "victim" or "trafficking_in_persons" not in incident.kinds):
-        problems.append(Problem(f"{path}.exploitation_forms", _(
-            "Forms of exploitation are recorded for victims in an incident of trafficking in "
-            "persons; record an exploited migrant as a victim and add that kind."
-        ), "exploitation_outside_trafficking"))
+        problems.append(
+            Problem(
+                f"{path}.exploitation_forms",
+                _(
+                    "Forms of exploitation are recorded for victims in an incident of trafficking in "
+                    "persons; record an exploited migrant as a victim and add that kind."
+                ),
+                "exploitation_outside_trafficking",
+            )
+        )
     if victimisation.trafficking_identification in ("identified", "presumed") and role != "victim":
-        problems.append(Problem(f"{path}.trafficking_identification", _(
-            "Only a person in the role “victim” can be identified as a victim of trafficking."
-        ), "identification_for_role"))
+        problems.append(
+            Problem(
+                f"{path}.trafficking_identification",
+                _(
+                    "Only a person in the role “victim” can be identified as a victim of trafficking."
+                ),
+                "identification_for_role",
+            )
+        )
     start = incident.date_start
     for name in ("identified_on", "repatriated_on"):
         value = getattr(victimisation, name)
         if start and value and value < start:
-            problems.append(Problem(f"{path}.{name}", _(
-                "%(date)s is before the incident (%(start)s)."
-            ) % {"date": value.isoformat(), "start": start.isoformat()}, "before_incident"))
+            problems.append(
+                Problem(
+                    f"{path}.{name}",
+                    _("%(date)s is before the incident (%(start)s).")
+                    % {"date": value.isoformat(), "start": start.isoformat()},
+                    "before_incident",
+                )
+            )
     return problems
 
 
@@ -207,27 +254,56 @@ def _stage_problems(path: str, draft: PersonDraft, incident: Incident) -> list[P
         where = f"{path}.stages[{index}]"
         if not STAGE_WORKFLOW.allows(current, step.stage):
             allowed = ", ".join(sorted(STAGE_WORKFLOW.next_states(current)))
-            problems.append(Problem(where, _(
-                "An offender cannot move from “%(current)s” to “%(stage)s”; allowed: %(allowed)s."
-            ) % {"current": current or _("no stage"), "stage": step.stage, "allowed": allowed},
-                "stage_transition"))
+            problems.append(
+                Problem(
+                    where,
+                    _(
+                        "An offender cannot move from “%(current)s” to “%(stage)s”; allowed: %(allowed)s."
+                    )
+                    % {
+                        "current": current or _("no stage"),
+                        "stage": step.stage,
+                        "allowed": allowed,
+                    },
+                    "stage_transition",
+                )
+            )
         if step.effective_on:
             if last_date and step.effective_on < last_date:
-                problems.append(Problem(where, _(
-                    "%(date)s is before the previous stage (%(previous)s)."
-                ) % {"date": step.effective_on.isoformat(), "previous": last_date.isoformat()},
-                    "stage_out_of_order"))
+                problems.append(
+                    Problem(
+                        where,
+                        _("%(date)s is before the previous stage (%(previous)s).")
+                        % {
+                            "date": step.effective_on.isoformat(),
+                            "previous": last_date.isoformat(),
+                        },
+                        "stage_out_of_order",
+                    )
+                )
             if incident.date_start and step.effective_on < incident.date_start:
-                problems.append(Problem(where, _(
-                    "%(date)s is before the incident (%(start)s)."
-                ) % {"date": step.effective_on.isoformat(),
-                     "start": incident.date_start.isoformat()}, "before_incident"))
+                problems.append(
+                    Problem(
+                        where,
+                        _("%(date)s is before the incident (%(start)s).")
+                        % {
+                            "date": step.effective_on.isoformat(),
+                            "start": incident.date_start.isoformat(),
+                        },
+                        "before_incident",
+                    )
+                )
             last_date = step.effective_on
         current = step.stage
     if draft.stages and draft.offender.stage != current:
-        problems.append(Problem(f"{path}.stage", _(
-            "The stage (“%(stage)s”) must be the last step of the history (“%(last)s”)."
-        ) % {"stage": draft.offender.stage, "last": current}, "stage_not_last"))
+        problems.append(
+            Problem(
+                f"{path}.stage",
+                _("The stage (“%(stage)s”) must be the last step of the history (“%(last)s”).")
+                % {"stage": draft.offender.stage, "last": current},
+                "stage_not_last",
+            )
+        )
     return problems
 
 
@@ -235,17 +311,32 @@ def _route_problems(legs: list[RouteLeg]) -> list[Problem]:
     problems = []
     sequences = [leg.sequence for leg in legs]
     if sequences != list(range(1, len(legs) + 1)):
-        problems.append(Problem("legs", _(
-            "Legs must be numbered 1, 2, 3 … in order without gaps; got %(got)s."
-        ) % {"got": ", ".join(str(s) for s in sequences)}, "legs_not_ordered"))
+        problems.append(
+            Problem(
+                "legs",
+                _("Legs must be numbered 1, 2, 3 … in order without gaps; got %(got)s.")
+                % {"got": ", ".join(str(s) for s in sequences)},
+                "legs_not_ordered",
+            )
+        )
     for index, leg in enumerate(legs, start=1):
         if index > 1 and leg.from_role == "origin":
-            problems.append(Problem(f"legs[{index}].from_role", _(
-                "Only the first leg departs from the origin."), "origin_not_first"))
+            problems.append(
+                Problem(
+                    f"legs[{index}].from_role",
+                    _("Only the first leg departs from the origin."),
+                    "origin_not_first",
+                )
+            )
         if index < len(legs) and leg.to_role == "destination":
-            problems.append(Problem(f"legs[{index}].to_role", _(
-                "Only the last leg arrives at the destination."), "destination_not_last"))
-    for index, (before, after) in enumerate(zip(legs, legs[1:], strict=False), start=2):
+            problems.append(
+                Problem(
+                    f"legs[{index}].to_role",
+                    _("Only the last leg arrives at the destination."),
+                    "destination_not_last",
+                )
+            )
+    for index, (before, after) in enumerate(itertools.pairwise(legs), start=2):
         problems += _junction_problems(f"legs[{index}]", before, after)
     return problems
 
@@ -254,28 +345,52 @@ def _junction_problems(path: str, before: RouteLeg, after: RouteLeg) -> list[Pro
     problems = []
     known = before.to_country not in MISSING_ANSWERS and after.from_country not in MISSING_ANSWERS
     if known and before.to_country != after.from_country:
-        problems.append(Problem(f"{path}.from_country", _(
-            "This leg departs from %(departs)s but the previous leg arrived in %(arrived)s; "
-            "legs must join up."
-        ) % {"departs": after.from_country, "arrived": before.to_country}, "legs_not_contiguous"))
+        problems.append(
+            Problem(
+                f"{path}.from_country",
+                _(
+                    "This leg departs from %(departs)s but the previous leg arrived in %(arrived)s; "
+                    "legs must join up."
+                )
+                % {"departs": after.from_country, "arrived": before.to_country},
+                "legs_not_contiguous",
+            )
+        )
     elif (
-        before.to_place and after.from_place
+        before.to_place
+        and after.from_place
         and before.to_place.strip().casefold() != after.from_place.strip().casefold()
     ):
-        problems.append(Problem(f"{path}.from_place", _(
-            "This leg departs from “%(departs)s” but the previous leg arrived in “%(arrived)s”."
-        ) % {"departs": after.from_place, "arrived": before.to_place}, "legs_not_contiguous"))
+        problems.append(
+            Problem(
+                f"{path}.from_place",
+                _(
+                    "This leg departs from “%(departs)s” but the previous leg arrived in “%(arrived)s”."
+                )
+                % {"departs": after.from_place, "arrived": before.to_place},
+                "legs_not_contiguous",
+            )
+        )
     roles = {before.to_role, after.from_role} - {"unknown"}
     if len(roles) > 1:
-        problems.append(Problem(f"{path}.from_role", _(
-            "The place where legs meet has two roles: %(roles)s."
-        ) % {"roles": " and ".join(sorted(roles))}, "junction_roles_differ"))
+        problems.append(
+            Problem(
+                f"{path}.from_role",
+                _("The place where legs meet has two roles: %(roles)s.")
+                % {"roles": " and ".join(sorted(roles))},
+                "junction_roles_differ",
+            )
+        )
     arrived, departed = before.arrived_on or before.departed_on, after.departed_on
     if arrived and departed and departed < arrived:
-        problems.append(Problem(f"{path}.departed_on", _(
-            "This leg departs (%(departed)s) before the previous leg arrived (%(arrived)s)."
-        ) % {"departed": departed.isoformat(), "arrived": arrived.isoformat()},
-            "legs_overlap"))
+        problems.append(
+            Problem(
+                f"{path}.departed_on",
+                _("This leg departs (%(departed)s) before the previous leg arrived (%(arrived)s).")
+                % {"departed": departed.isoformat(), "arrived": arrived.isoformat()},
+                "legs_overlap",
+            )
+        )
     return problems
 
 
@@ -283,18 +398,30 @@ def _count_problems(draft: IncidentDraft) -> list[Problem]:
     incident, problems = draft.incident, []
     itemised = sum(1 for p in draft.persons if p.person.role in MIGRANT_ROLES)
     if incident.migrants_involved is not None and itemised > incident.migrants_involved:
-        problems.append(Problem("incident.migrants_involved", _(
-            "%(itemised)s migrants or victims are itemised, more than the %(involved)s involved."
-        ) % {"itemised": itemised, "involved": incident.migrants_involved},
-            "fewer_involved_than_itemised"))
+        problems.append(
+            Problem(
+                "incident.migrants_involved",
+                _(
+                    "%(itemised)s migrants or victims are itemised, more than the %(involved)s involved."
+                )
+                % {"itemised": itemised, "involved": incident.migrants_involved},
+                "fewer_involved_than_itemised",
+            )
+        )
     died = sum(
-        1 for p in draft.persons
+        1
+        for p in draft.persons
         if p.victimisation is not None and "death" in p.victimisation.violence_forms
     )
     if incident.dead is not None and died > incident.dead:
-        problems.append(Problem("incident.dead", _(
-            "%(died)s itemised persons died, more than the %(dead)s dead recorded."
-        ) % {"died": died, "dead": incident.dead}, "fewer_dead_than_itemised"))
+        problems.append(
+            Problem(
+                "incident.dead",
+                _("%(died)s itemised persons died, more than the %(dead)s dead recorded.")
+                % {"died": died, "dead": incident.dead},
+                "fewer_dead_than_itemised",
+            )
+        )
     return problems
 
 
@@ -302,7 +429,11 @@ def _selector_problems(path: str, draft: SelectorDraft, incident: IncidentDraft)
     problems = _row_problems(path, draft.selector, exclude=["incident", "person"])
     index = draft.person_index
     if index is not None and not 0 <= index < len(incident.persons):
-        problems.append(Problem(f"{path}.person", _(
-            "There is no person %(number)s in this incident."
-        ) % {"number": index + 1}, "no_such_person"))
+        problems.append(
+            Problem(
+                f"{path}.person",
+                _("There is no person %(number)s in this incident.") % {"number": index + 1},
+                "no_such_person",
+            )
+        )
     return problems

@@ -19,8 +19,18 @@ AGE_GROUP_BOUNDS: dict[str, tuple[int, int | None]] = {
 }
 
 #: The detailed groups, in order; ``child`` and ``adult`` are coarser answers.
-DETAILED_GROUPS = ("0-4", "5-9", "10-14", "15-17", "18-24", "25-34", "35-44", "45-54",
-                   "55-64", "65+")
+DETAILED_GROUPS = (
+    "0-4",
+    "5-9",
+    "10-14",
+    "15-17",
+    "18-24",
+    "25-34",
+    "35-44",
+    "45-54",
+    "55-64",
+    "65+",
+)
 MAX_AGE = 120
 AGE_OF_MAJORITY = 18
 

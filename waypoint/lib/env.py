@@ -29,7 +29,9 @@ def env_bool(name: str, default: bool = False, environ: Mapping[str, str] | None
         return True
     if word in FALSE_WORDS:
         return False
-    raise ConfigurationError(f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off")
+    raise ConfigurationError(
+        f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off"
+    )
 
 
 def env_int(name: str, default: int, environ: Mapping[str, str] | None = None) -> int:
@@ -59,7 +61,9 @@ def env_secret(name: str, environ: Mapping[str, str] | None = None) -> str | Non
         try:
             value = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ConfigurationError(f"{name}_FILE={path!r} cannot be read: {exc.strerror}") from None
+            raise ConfigurationError(
+                f"{name}_FILE={path!r} cannot be read: {exc.strerror}"
+            ) from None
         if not value:
             raise ConfigurationError(f"{name}_FILE={path!r} is empty")
         return value

@@ -25,9 +25,14 @@ class AccessDenied(Exception):
 
 
 def member_organisations(user: Any) -> list[Organisation]:
+    """The active organisations the user belongs to, looked up once per user object (request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    return list(Organisation.objects.active().filter(memberships__user=user).distinct())
+    cached = getattr(user, "_waypoint_organisations", None)
+    if cached is None:
+        cached = list(Organisation.objects.active().filter(memberships__user=user).distinct())
+        user._waypoint_organisations = cached
+    return list(cached)
 
 
 def roles_in(user: Any, organisation: Organisation) -> set[str]:

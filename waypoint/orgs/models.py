@@ -38,8 +38,10 @@ class Organisation(models.Model):
         validators=[
             RegexValidator(
                 r"^[A-Z0-9][A-Z0-9_-]*$",
-                _("Use capital letters, digits, “-” and “_”, starting with a letter or digit "
-                  "(e.g. ITA-POL)."),
+                _(
+                    "Use capital letters, digits, “-” and “_”, starting with a letter or digit "
+                    "(e.g. ITA-POL)."
+                ),
             )
         ],
     )
@@ -63,9 +65,7 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A user holding one role for one organisation."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)

@@ -41,10 +41,26 @@ def iccs_codes() -> frozenset[str]:
 
 
 def closest(value: str, candidates: frozenset[str] | set[str], n: int = 3) -> list[str]:
-    """Suggest the accepted codes nearest to a rejected value, for error messages."""
-    lowered = {candidate.lower(): candidate for candidate in candidates}
-    matches = difflib.get_close_matches(str(value).lower(), list(lowered), n=n, cutoff=0.5)
-    return [lowered[match] for match in matches]
+    """Suggest the accepted codes nearest to a rejected value, for error messages.
+
+    Equally similar codes are ranked by the prefix they share with the value, since slips tend to
+    come at the end of a code ("ITL" suggests "ITA" before "TLS"), then alphabetically.
+    """
+    wanted = str(value).lower()
+    ranked = []
+    for candidate in candidates:
+        lowered = candidate.lower()
+        ratio = difflib.SequenceMatcher(None, wanted, lowered).ratio()
+        if ratio >= 0.5:
+            ranked.append((-ratio, -_shared_prefix(wanted, lowered), candidate))
+    return [candidate for _, _, candidate in sorted(ranked)[:n]]
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return index
+    return min(len(a), len(b))
 
 
 def term_label(vocabulary: str, code: str) -> str:
@@ -54,6 +70,10 @@ def term_label(vocabulary: str, code: str) -> str:
 
 def clear() -> None:
     for function in (
-        vocabulary_codes, vocabulary_labels, country_codes, currency_codes, iccs_codes
+        vocabulary_codes,
+        vocabulary_labels,
+        country_codes,
+        currency_codes,
+        iccs_codes,
     ):
         function.cache_clear()

@@ -3,7 +3,8 @@ controlled vocabularies of the domain model.
 
 Rows are loaded by data migrations from ``reference/data/*.csv`` and keyed by their standard codes.
 Labels carry their translations in ``names`` ({language code: label}); ``label()`` picks the active
-language and falls back to English.
+language and falls back to English. Rows are never deleted: a code that leaves its standard is
+marked ``deprecated`` so that old records keep pointing at it.
 """
 
 from __future__ import annotations
@@ -24,16 +25,21 @@ MISSING_ANSWERS = (UNKNOWN, NOT_STATED, NOT_APPLICABLE)
 class Translated(models.Model):
     name = models.CharField(_("name (English)"), max_length=200)
     names = models.JSONField(_("names by language"), default=dict, blank=True)
+    deprecated = models.BooleanField(
+        _("deprecated"),
+        default=False,
+        help_text=_("Kept for old records; not offered for new ones."),
+    )
 
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.label()
+
     def label(self, language: str | None = None) -> str:
         language = language or translation.get_language() or "en"
         return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
-
-    def __str__(self) -> str:
-        return self.label()
 
 
 class ReferenceRelease(models.Model):
@@ -83,11 +89,19 @@ class Country(Translated):
         Region, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     subregion = models.ForeignKey(
-        Region, models.PROTECT, null=True, blank=True, related_name="+",
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("sub-region"),
     )
     intermediate_region = models.ForeignKey(
-        Region, models.PROTECT, null=True, blank=True, related_name="+",
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("intermediate region"),
     )
     m49_unmapped_reason = models.CharField(
@@ -142,9 +156,6 @@ class Term(Translated):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("standard it follows"), max_length=200, blank=True)
-    deprecated = models.BooleanField(
-        _("deprecated"), default=False, help_text=_("Kept for old records; not offered for new ones.")
-    )
 
     class Meta:
         ordering = ["vocabulary", "position", "code"]

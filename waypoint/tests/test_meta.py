@@ -25,7 +25,9 @@ class SettingsTests(SimpleTestCase):
         result = subprocess.run(
             [sys.executable, "-m", "waypoint", "check"],
             env={"PATH": "/usr/bin:/bin", "WAYPOINT_MODE": "production"},
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         self.assertEqual(result.returncode, 2)
         self.assertIn("WAYPOINT_SECRET_KEY", result.stderr)
@@ -39,12 +41,20 @@ class SettingsTests(SimpleTestCase):
             key.write("k" * 60)
             key.flush()
             result = subprocess.run(
-                [sys.executable, "-c",
-                 "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='waypoint.settings'; "
-                 "from django.conf import settings; print(settings.SECRET_KEY == 'k'*60, "
-                 "settings.DEBUG, settings.SESSION_COOKIE_SECURE)"],
-                env={"PATH": "/usr/bin:/bin", "WAYPOINT_MODE": "production",
-                     "WAYPOINT_SECRET_KEY_FILE": key.name},
-                capture_output=True, text=True, timeout=60,
+                [
+                    sys.executable,
+                    "-c",
+                    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='waypoint.settings'; "
+                    "from django.conf import settings; print(settings.SECRET_KEY == 'k'*60, "
+                    "settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+                ],
+                env={
+                    "PATH": "/usr/bin:/bin",
+                    "WAYPOINT_MODE": "production",
+                    "WAYPOINT_SECRET_KEY_FILE": key.name,
+                },
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
         self.assertEqual(result.stdout.split(), ["True", "False", "True"], result.stderr)

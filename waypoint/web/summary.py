@@ -20,8 +20,11 @@ class YearRow:
     offenders: int
 
 
-COUNTED_ROLES = {"victim": "victims", "smuggled_migrant": "smuggled_migrants",
-                 "offender": "offenders"}
+COUNTED_ROLES = {
+    "victim": "victims",
+    "smuggled_migrant": "smuggled_migrants",
+    "offender": "offenders",
+}
 
 
 def counts_by_year(user: Any) -> list[YearRow]:
@@ -33,20 +36,30 @@ def counts_by_year(user: Any) -> list[YearRow]:
     table: dict[int | None, dict[str, int]] = {}
     for row in (
         incidents.annotate(year=ExtractYear("date_start"))
-        .values("year").annotate(n=Count("id")).order_by()
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         table.setdefault(row["year"], {})["incidents"] = row["n"]
     for row in (
         Person.objects.filter(incident__in=incidents, role__in=COUNTED_ROLES)
         .annotate(year=ExtractYear("incident__date_start"))
-        .values("year", "role").annotate(n=Count("id")).order_by()
+        .values("year", "role")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         table.setdefault(row["year"], {})[COUNTED_ROLES[row["role"]]] = row["n"]
     years = sorted(table, key=lambda year: (year is None, -(year or 0)))
-    return [YearRow(year=year, incidents=table[year].get("incidents", 0),
-                    victims=table[year].get("victims", 0),
-                    smuggled_migrants=table[year].get("smuggled_migrants", 0),
-                    offenders=table[year].get("offenders", 0)) for year in years]
+    return [
+        YearRow(
+            year=year,
+            incidents=table[year].get("incidents", 0),
+            victims=table[year].get("victims", 0),
+            smuggled_migrants=table[year].get("smuggled_migrants", 0),
+            offenders=table[year].get("offenders", 0),
+        )
+        for year in years
+    ]
 
 
 def totals(rows: list[YearRow]) -> YearRow:

@@ -14,8 +14,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     rows = counts_by_year(request.user)
-    return render(request, "web/home.html", {
-        "rows": rows,
-        "total": totals(rows),
-        "organisations": member_organisations(request.user),
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "rows": rows,
+            "total": totals(rows),
+            "organisations": member_organisations(request.user),
+        },
+    )

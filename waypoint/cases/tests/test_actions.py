@@ -25,17 +25,22 @@ class RecordIncidentTests(BaseTestCase):
         draft = self.draft(migrants_involved=40, dead=2, death_causes=["drowning"])
         draft.persons = [
             PersonDraft(Person(role="smuggled_migrant", sex="female", age=27, citizenship="ERI")),
-            PersonDraft(Person(role="offender", sex="male", citizenship="LBY"),
-                        offender=OffenderRecord(stage="prosecuted"),
-                        stages=[StageStep("arrested", datetime.date(2024, 5, 18)),
-                                StageStep("prosecuted", datetime.date(2024, 8, 2))]),
+            PersonDraft(
+                Person(role="offender", sex="male", citizenship="LBY"),
+                offender=OffenderRecord(stage="prosecuted"),
+                stages=[
+                    StageStep("arrested", datetime.date(2024, 5, 18)),
+                    StageStep("prosecuted", datetime.date(2024, 8, 2)),
+                ],
+            ),
         ]
         draft.legs = [RouteLeg(sequence=1, from_country="LBY", to_country="ITA", mode="sea")]
         return draft
 
     def test_it_writes_the_incident_with_everything_under_it(self) -> None:
-        incident = record_incident(actor=self.bruno, organisation=self.org_a,
-                                   draft=self.full_draft())
+        incident = record_incident(
+            actor=self.bruno, organisation=self.org_a, draft=self.full_draft()
+        )
         self.assertEqual(incident.owner, self.org_a)
         self.assertEqual(incident.persons.count(), 2)
         self.assertEqual(incident.legs.count(), 1)
@@ -69,8 +74,12 @@ class StatusTests(BaseTestCase):
     def test_it_follows_the_transition_table_and_keeps_history(self) -> None:
         incident = self.incident(self.org_a)
         change_status(actor=self.bruno, incident=incident, status=Status.SUBMITTED)
-        change_status(actor=self.bruno, incident=incident, status=Status.VALIDATED,
-                      reason="checked against the police file")
+        change_status(
+            actor=self.bruno,
+            incident=incident,
+            status=Status.VALIDATED,
+            reason="checked against the police file",
+        )
         incident.refresh_from_db()
         self.assertEqual(incident.status, Status.VALIDATED)
         steps = IncidentStatusChange.objects.filter(incident=incident)
@@ -99,25 +108,37 @@ class OffenderStageTests(BaseTestCase):
         incident = self.incident(self.org_a)
         person = Person.objects.create(incident=incident, role="offender")
         offender = OffenderRecord.objects.create(person=person, stage="arrested")
-        StageChange.objects.create(offender=offender, to_stage="arrested",
-                                   effective_on=datetime.date(2024, 6, 1))
+        StageChange.objects.create(
+            offender=offender, to_stage="arrested", effective_on=datetime.date(2024, 6, 1)
+        )
         return offender
 
     def test_it_records_the_next_stage_with_its_date(self) -> None:
         offender = self.offender()
-        advance_offender(actor=self.bruno, offender=offender, stage="prosecuted",
-                         effective_on=datetime.date(2024, 9, 1))
+        advance_offender(
+            actor=self.bruno,
+            offender=offender,
+            stage="prosecuted",
+            effective_on=datetime.date(2024, 9, 1),
+        )
         offender.refresh_from_db()
         self.assertEqual(offender.stage, "prosecuted")
         last = offender.stage_history.last()
-        self.assertEqual((last.from_stage, last.to_stage, last.actor),
-                         ("arrested", "prosecuted", self.bruno))
+        self.assertEqual(
+            (last.from_stage, last.to_stage, last.actor), ("arrested", "prosecuted", self.bruno)
+        )
 
     def test_it_refuses_to_skip_prosecution(self) -> None:
-        with self.assertRaisesMessage(TransitionError, "cannot move from “arrested” to “convicted”"):
+        with self.assertRaisesMessage(
+            TransitionError, "cannot move from “arrested” to “convicted”"
+        ):
             advance_offender(actor=self.bruno, offender=self.offender(), stage="convicted")
 
     def test_it_refuses_a_stage_dated_before_the_previous_one(self) -> None:
         with self.assertRaisesMessage(TransitionError, "before the previous stage"):
-            advance_offender(actor=self.bruno, offender=self.offender(), stage="prosecuted",
-                             effective_on=datetime.date(2024, 5, 1))
+            advance_offender(
+                actor=self.bruno,
+                offender=self.offender(),
+                stage="prosecuted",
+                effective_on=datetime.date(2024, 5, 1),
+            )

@@ -60,15 +60,20 @@ class CodeTests(ValidationTestCase):
         self.assertProblem(self.draft(country="ITL"), "incident.country", "invalid_code", "ITA")
 
     def test_it_rejects_an_unknown_kind(self) -> None:
-        self.assertProblem(self.draft(kinds=["smugling"]), "incident.kinds", "invalid_code",
-                           "smuggling_of_migrants")
+        self.assertProblem(
+            self.draft(kinds=["smugling"]),
+            "incident.kinds",
+            "invalid_code",
+            "smuggling_of_migrants",
+        )
 
     def test_it_requires_at_least_one_kind(self) -> None:
         self.assertIn("incident.kinds", self.problems(self.draft(kinds=[])))
 
     def test_it_rejects_an_unknown_iccs_code(self) -> None:
-        self.assertProblem(self.draft(offence_codes=["99999"]), "incident.offence_codes",
-                           "invalid_code")
+        self.assertProblem(
+            self.draft(offence_codes=["99999"]), "incident.offence_codes", "invalid_code"
+        )
 
     def test_it_accepts_iccs_codes_for_smuggling_and_trafficking(self) -> None:
         self.assertValid(self.draft(offence_codes=["08051", "0204"]))
@@ -89,16 +94,19 @@ class CodeTests(ValidationTestCase):
 
 class DateTests(ValidationTestCase):
     def test_it_rejects_a_date_in_the_future(self) -> None:
-        self.assertProblem(self.draft(date_start=TOMORROW), "incident.date_start",
-                           "future_date", "in the future")
+        self.assertProblem(
+            self.draft(date_start=TOMORROW), "incident.date_start", "future_date", "in the future"
+        )
 
     def test_it_requires_the_precision_of_a_date(self) -> None:
-        self.assertProblem(self.draft(date_precision="unknown"), "incident.date_precision",
-                           "precision_missing")
+        self.assertProblem(
+            self.draft(date_precision="unknown"), "incident.date_precision", "precision_missing"
+        )
 
     def test_it_requires_unknown_precision_without_a_date(self) -> None:
-        self.assertProblem(self.draft(date_start=None, date_precision="day"),
-                           "incident.date_start", "date_missing")
+        self.assertProblem(
+            self.draft(date_start=None, date_precision="day"), "incident.date_start", "date_missing"
+        )
         self.assertValid(self.draft(date_start=None, date_precision="unknown"))
 
     def test_it_rejects_a_period_that_ends_before_it_starts(self) -> None:
@@ -106,8 +114,9 @@ class DateTests(ValidationTestCase):
         self.assertProblem(draft, "incident.date_end", "period_reversed", "before it starts")
 
     def test_it_rejects_a_period_without_start(self) -> None:
-        draft = self.draft(date_start=None, date_end=datetime.date(2024, 1, 1),
-                           date_precision="unknown")
+        draft = self.draft(
+            date_start=None, date_end=datetime.date(2024, 1, 1), date_precision="unknown"
+        )
         self.assertProblem(draft, "incident.date_start", "period_without_start")
 
 
@@ -117,8 +126,12 @@ class CountTests(ValidationTestCase):
 
     def test_it_rejects_more_dead_than_involved(self) -> None:
         draft = self.draft(migrants_involved=10, dead=12)
-        self.assertProblem(draft, "incident.dead", "count_exceeds_involved",
-                           "cannot exceed the migrants involved (10)")
+        self.assertProblem(
+            draft,
+            "incident.dead",
+            "count_exceeds_involved",
+            "cannot exceed the migrants involved (10)",
+        )
 
     def test_it_rejects_dead_and_missing_beyond_involved(self) -> None:
         draft = self.draft(migrants_involved=10, dead=6, missing=5, death_causes=["drowning"])
@@ -133,13 +146,18 @@ class CountTests(ValidationTestCase):
         self.assertProblem(draft, "incident.migrants_involved", "fewer_involved_than_itemised")
 
     def test_it_rejects_a_cause_of_death_without_deaths(self) -> None:
-        self.assertProblem(self.draft(death_causes=["drowning"]), "incident.death_causes",
-                           "cause_without_death")
+        self.assertProblem(
+            self.draft(death_causes=["drowning"]), "incident.death_causes", "cause_without_death"
+        )
 
     def test_it_rejects_itemised_deaths_beyond_the_dead_count(self) -> None:
         draft = self.draft(dead=0)
-        draft.persons = [PersonDraft(Person(role="smuggled_migrant"),
-                                     victimisation=Victimisation(violence_forms=["death"]))]
+        draft.persons = [
+            PersonDraft(
+                Person(role="smuggled_migrant"),
+                victimisation=Victimisation(violence_forms=["death"]),
+            )
+        ]
         self.assertProblem(draft, "incident.dead", "fewer_dead_than_itemised")
 
 
@@ -162,8 +180,12 @@ class PersonTests(ValidationTestCase):
         self.assertEqual(draft.persons[0].person.age_group, "15-17")
 
     def test_it_rejects_an_age_outside_its_group(self) -> None:
-        self.assertProblem(self.person_draft(age=30, age_group="15-17"), "persons[1].age_group",
-                           "age_group_mismatch", "the group for it is “25-34”")
+        self.assertProblem(
+            self.person_draft(age=30, age_group="15-17"),
+            "persons[1].age_group",
+            "age_group_mismatch",
+            "the group for it is “25-34”",
+        )
 
     def test_it_accepts_a_coarse_group_that_contains_the_age(self) -> None:
         self.assertValid(self.person_draft(age=12, age_group="child"))
@@ -201,84 +223,114 @@ class RoleTests(ValidationTestCase):
         draft = self.draft()
         victimisation = Victimisation(exploitation_forms=["forced_labour"])
         draft.persons = [PersonDraft(Person(role="smuggled_migrant"), victimisation=victimisation)]
-        self.assertProblem(draft, "persons[1].victimisation.exploitation_forms",
-                           "exploitation_outside_trafficking")
+        self.assertProblem(
+            draft, "persons[1].victimisation.exploitation_forms", "exploitation_outside_trafficking"
+        )
 
     def test_it_accepts_a_trafficking_victim_with_exploitation(self) -> None:
         draft = self.draft(kinds=["trafficking_in_persons"], offence_codes=["02042"])
         victimisation = Victimisation(
-            exploitation_forms=["forced_labour"], labour_sectors=["A"],
-            trafficking_identification="identified", identified_by="labour_inspection",
-            identified_on=datetime.date(2024, 6, 1), country_of_exploitation="ITA",
+            exploitation_forms=["forced_labour"],
+            labour_sectors=["A"],
+            trafficking_identification="identified",
+            identified_by="labour_inspection",
+            identified_on=datetime.date(2024, 6, 1),
+            country_of_exploitation="ITA",
         )
-        draft.persons = [PersonDraft(Person(role="victim", sex="male", age=24,
-                                            citizenship="IND"), victimisation=victimisation)]
+        draft.persons = [
+            PersonDraft(
+                Person(role="victim", sex="male", age=24, citizenship="IND"),
+                victimisation=victimisation,
+            )
+        ]
         self.assertValid(draft)
 
     def test_it_rejects_sectors_without_forced_labour(self) -> None:
         draft = self.draft(kinds=["trafficking_in_persons"])
-        victimisation = Victimisation(exploitation_forms=["sexual_exploitation"],
-                                      labour_sectors=["A"])
+        victimisation = Victimisation(
+            exploitation_forms=["sexual_exploitation"], labour_sectors=["A"]
+        )
         draft.persons = [PersonDraft(Person(role="victim"), victimisation=victimisation)]
-        self.assertProblem(draft, "persons[1].victimisation.labour_sectors",
-                           "sector_without_labour")
+        self.assertProblem(
+            draft, "persons[1].victimisation.labour_sectors", "sector_without_labour"
+        )
 
     def test_it_rejects_identification_of_a_smuggled_migrant(self) -> None:
         draft = self.draft()
         victimisation = Victimisation(trafficking_identification="identified")
         draft.persons = [PersonDraft(Person(role="smuggled_migrant"), victimisation=victimisation)]
-        self.assertProblem(draft, "persons[1].victimisation.trafficking_identification",
-                           "identification_for_role")
+        self.assertProblem(
+            draft, "persons[1].victimisation.trafficking_identification", "identification_for_role"
+        )
 
     def test_it_rejects_a_return_to_the_same_country(self) -> None:
         draft = self.draft(kinds=["trafficking_in_persons"])
         victimisation = Victimisation(repatriated_from="ITA", repatriated_to="ITA")
         draft.persons = [PersonDraft(Person(role="victim"), victimisation=victimisation)]
-        self.assertProblem(draft, "persons[1].victimisation.repatriated_to",
-                           "return_same_country")
+        self.assertProblem(draft, "persons[1].victimisation.repatriated_to", "return_same_country")
 
     def test_it_rejects_a_sentence_before_conviction(self) -> None:
         draft = self.draft()
-        offender = OffenderRecord(stage="prosecuted", sentence_type="imprisonment",
-                                  sentence_months=24)
+        offender = OffenderRecord(
+            stage="prosecuted", sentence_type="imprisonment", sentence_months=24
+        )
         draft.persons = [PersonDraft(Person(role="offender"), offender=offender)]
-        self.assertProblem(draft, "persons[1].offender.sentence_type",
-                           "sentence_without_conviction")
+        self.assertProblem(
+            draft, "persons[1].offender.sentence_type", "sentence_without_conviction"
+        )
 
 
 class StageTests(ValidationTestCase):
     def offender_draft(self, stages: list[StageStep], current: str) -> IncidentDraft:
         draft = self.draft()
-        draft.persons = [PersonDraft(Person(role="offender"),
-                                     offender=OffenderRecord(stage=current), stages=stages)]
+        draft.persons = [
+            PersonDraft(
+                Person(role="offender"), offender=OffenderRecord(stage=current), stages=stages
+            )
+        ]
         return draft
 
     def test_it_accepts_a_history_that_follows_the_workflow(self) -> None:
-        stages = [StageStep("arrested", datetime.date(2024, 5, 18)),
-                  StageStep("prosecuted", datetime.date(2024, 9, 1)),
-                  StageStep("convicted", datetime.date(2025, 3, 3))]
+        stages = [
+            StageStep("arrested", datetime.date(2024, 5, 18)),
+            StageStep("prosecuted", datetime.date(2024, 9, 1)),
+            StageStep("convicted", datetime.date(2025, 3, 3)),
+        ]
         self.assertValid(self.offender_draft(stages, "convicted"))
 
     def test_it_rejects_a_step_the_workflow_does_not_allow(self) -> None:
         stages = [StageStep("suspected"), StageStep("convicted")]
-        self.assertProblem(self.offender_draft(stages, "convicted"),
-                           "persons[1].offender.stages[2]", "stage_transition", "allowed:")
+        self.assertProblem(
+            self.offender_draft(stages, "convicted"),
+            "persons[1].offender.stages[2]",
+            "stage_transition",
+            "allowed:",
+        )
 
     def test_it_rejects_stage_dates_out_of_order(self) -> None:
-        stages = [StageStep("arrested", datetime.date(2024, 9, 1)),
-                  StageStep("prosecuted", datetime.date(2024, 6, 1))]
-        self.assertProblem(self.offender_draft(stages, "prosecuted"),
-                           "persons[1].offender.stages[2]", "stage_out_of_order")
+        stages = [
+            StageStep("arrested", datetime.date(2024, 9, 1)),
+            StageStep("prosecuted", datetime.date(2024, 6, 1)),
+        ]
+        self.assertProblem(
+            self.offender_draft(stages, "prosecuted"),
+            "persons[1].offender.stages[2]",
+            "stage_out_of_order",
+        )
 
     def test_it_rejects_a_stage_before_the_incident(self) -> None:
         stages = [StageStep("arrested", datetime.date(2020, 1, 1))]
-        self.assertProblem(self.offender_draft(stages, "arrested"),
-                           "persons[1].offender.stages[1]", "before_incident")
+        self.assertProblem(
+            self.offender_draft(stages, "arrested"),
+            "persons[1].offender.stages[1]",
+            "before_incident",
+        )
 
     def test_it_requires_the_stage_to_match_the_last_step(self) -> None:
         stages = [StageStep("arrested")]
-        self.assertProblem(self.offender_draft(stages, "convicted"),
-                           "persons[1].offender.stage", "stage_not_last")
+        self.assertProblem(
+            self.offender_draft(stages, "convicted"), "persons[1].offender.stage", "stage_not_last"
+        )
 
 
 class RouteTests(ValidationTestCase):
@@ -287,16 +339,29 @@ class RouteTests(ValidationTestCase):
         draft.legs = [
             leg(1, "NGA", "NER", from_role="origin", to_role="transit", mode="land"),
             leg(2, "NER", "LBY", from_role="transit", to_role="transit", mode="land"),
-            leg(3, "LBY", "ITA", from_role="transit", to_role="destination", mode="sea",
-                fee_amount=Decimal("2500"), fee_currency="USD", payment_method="cash"),
+            leg(
+                3,
+                "LBY",
+                "ITA",
+                from_role="transit",
+                to_role="destination",
+                mode="sea",
+                fee_amount=Decimal("2500"),
+                fee_currency="USD",
+                payment_method="cash",
+            ),
         ]
         self.assertValid(draft)
 
     def test_it_rejects_legs_that_do_not_join_up(self) -> None:
         draft = self.draft()
         draft.legs = [leg(1, "NGA", "NER"), leg(2, "LBY", "ITA")]
-        self.assertProblem(draft, "legs[2].from_country", "legs_not_contiguous",
-                           "departs from LBY but the previous leg arrived in NER")
+        self.assertProblem(
+            draft,
+            "legs[2].from_country",
+            "legs_not_contiguous",
+            "departs from LBY but the previous leg arrived in NER",
+        )
 
     def test_it_allows_an_unknown_junction(self) -> None:
         draft = self.draft()
@@ -311,8 +376,13 @@ class RouteTests(ValidationTestCase):
     def test_it_rejects_a_leg_that_departs_before_the_previous_arrives(self) -> None:
         draft = self.draft()
         draft.legs = [
-            leg(1, "TUR", "GRC", departed_on=datetime.date(2024, 5, 1),
-                arrived_on=datetime.date(2024, 5, 3)),
+            leg(
+                1,
+                "TUR",
+                "GRC",
+                departed_on=datetime.date(2024, 5, 1),
+                arrived_on=datetime.date(2024, 5, 3),
+            ),
             leg(2, "GRC", "MKD", departed_on=datetime.date(2024, 5, 2)),
         ]
         self.assertProblem(draft, "legs[2].departed_on", "legs_overlap")
@@ -329,8 +399,15 @@ class RouteTests(ValidationTestCase):
 
     def test_it_rejects_arrival_before_departure(self) -> None:
         draft = self.draft()
-        draft.legs = [leg(1, "LBY", "ITA", departed_on=datetime.date(2024, 5, 3),
-                          arrived_on=datetime.date(2024, 5, 1))]
+        draft.legs = [
+            leg(
+                1,
+                "LBY",
+                "ITA",
+                departed_on=datetime.date(2024, 5, 3),
+                arrived_on=datetime.date(2024, 5, 1),
+            )
+        ]
         self.assertProblem(draft, "legs[1].arrived_on", "arrival_before_departure")
 
 
@@ -339,8 +416,9 @@ class SelectorTests(ValidationTestCase):
         from waypoint.cases.models import Selector
 
         draft = self.draft()
-        draft.selectors = [SelectorDraft(Selector(kind="phone", value="+218 91 000 0000"),
-                                         person_index=3)]
+        draft.selectors = [
+            SelectorDraft(Selector(kind="phone", value="+218 91 000 0000"), person_index=3)
+        ]
         self.assertProblem(draft, "selectors[1].person", "no_such_person")
 
 

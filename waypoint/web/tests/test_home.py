@@ -35,12 +35,18 @@ class HomeTests(BaseTestCase):
         own = cls.incident(cls.org_a, "A-1", date_start=datetime.date(2023, 3, 1))
         Person.objects.create(incident=own, role="smuggled_migrant")
         Person.objects.create(incident=own, role="offender")
-        cls.incident(cls.org_a, "A-2", date_start=datetime.date(2024, 3, 1),
-                     kinds=["trafficking_in_persons"])
+        cls.incident(
+            cls.org_a, "A-2", date_start=datetime.date(2024, 3, 1), kinds=["trafficking_in_persons"]
+        )
         secret = cls.incident(cls.org_b, "B-1", date_start=datetime.date(2024, 1, 1))
         Person.objects.create(incident=secret, role="offender")
-        shared = cls.incident(cls.org_b, "B-2", label=Label.GREEN,
-                              date_start=datetime.date(2024, 2, 1), kinds=["trafficking_in_persons"])
+        shared = cls.incident(
+            cls.org_b,
+            "B-2",
+            label=Label.GREEN,
+            date_start=datetime.date(2024, 2, 1),
+            kinds=["trafficking_in_persons"],
+        )
         Person.objects.create(incident=shared, role="victim")
 
     def rows(self, user):  # type: ignore[no-untyped-def]
@@ -73,7 +79,7 @@ class HomeTests(BaseTestCase):
     def test_it_renders_the_counts_in_a_table(self) -> None:
         self.client.force_login(self.amara)
         response = self.client.get("/")
-        self.assertContains(response, "<th scope=\"row\">2023</th>", html=False)
+        self.assertContains(response, '<th scope="row">2023</th>', html=False)
         self.assertEqual(response.content.count(b"<h1"), 1)
 
     def test_it_keeps_the_number_of_queries_fixed(self) -> None:

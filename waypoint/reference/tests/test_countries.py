@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.test import TestCase
+
+from waypoint.reference.loading import LANGUAGES
+from waypoint.reference.models import Country, Region
+
+
+class CountryTests(TestCase):
+    def test_it_loads_every_iso_3166_1_entry(self) -> None:
+        self.assertEqual(Country.objects.count(), 249)
+
+    def test_it_keeps_the_codes_unique(self) -> None:
+        for field in ("alpha2", "alpha3", "numeric"):
+            with self.subTest(field=field):
+                values = list(Country.objects.values_list(field, flat=True))
+                self.assertEqual(len(values), len(set(values)))
+
+    def test_it_reads_namibia_as_na_not_as_missing(self) -> None:
+        namibia = Country.objects.get(alpha3="NAM")
+        self.assertEqual((namibia.alpha2, namibia.numeric), ("NA", "516"))
+
+    def test_it_zero_pads_numeric_codes(self) -> None:
+        self.assertEqual(Country.objects.get(alpha3="AFG").numeric, "004")
+        self.assertFalse(Country.objects.exclude(numeric__regex=r"^[0-9]{3}$").exists())
+
+    def test_it_maps_every_country_to_a_region_or_says_why_not(self) -> None:
+        for country in Country.objects.all():
+            with self.subTest(country=country.alpha3):
+                mapped = country.region_id is not None and country.subregion_id is not None
+                self.assertNotEqual(mapped, bool(country.m49_unmapped_reason))
+
+    def test_it_leaves_unmapped_only_the_entries_m49_gives_no_region(self) -> None:
+        unmapped = set(Country.objects.filter(region=None).values_list("alpha3", flat=True))
+        self.assertEqual(unmapped, {"ATA", "TWN"})
+
+    def test_it_groups_countries_by_the_m49_hierarchy(self) -> None:
+        namibia = Country.objects.get(alpha3="NAM")
+        self.assertEqual(
+            (namibia.region_id, namibia.subregion_id, namibia.intermediate_region_id),
+            ("002", "202", "018"),
+        )
+        parents = dict(Region.objects.values_list("m49", "parent"))
+        for country in Country.objects.exclude(intermediate_region=None):
+            intermediate, subregion = country.intermediate_region_id, country.subregion_id
+            assert intermediate is not None and subregion is not None
+            with self.subTest(country=country.alpha3):
+                self.assertEqual(parents[intermediate], subregion)
+                self.assertEqual(parents[subregion], country.region_id)
+
+    def test_it_names_every_country_in_the_six_languages(self) -> None:
+        for country in Country.objects.all():
+            with self.subTest(country=country.alpha3):
+                self.assertEqual(sorted(country.names), sorted(LANGUAGES))
+                self.assertTrue(all(name.strip() for name in country.names.values()))
+
+    def test_it_picks_the_label_in_the_active_language(self) -> None:
+        germany = Country.objects.get(alpha3="DEU")
+        self.assertEqual(germany.label("fr"), "Allemagne")
+        self.assertEqual(germany.label("zh-hans"), "德国")
+        self.assertEqual(germany.label("sw"), "Germany")
+
+    def test_it_flags_least_developed_landlocked_and_island_states(self) -> None:
+        self.assertTrue(Country.objects.get(alpha3="AFG").least_developed)
+        self.assertTrue(Country.objects.get(alpha3="AFG").landlocked_developing)
+        self.assertTrue(Country.objects.get(alpha3="FJI").small_island_developing)
+        self.assertFalse(Country.objects.get(alpha3="DEU").least_developed)
+
+
+class RegionTests(TestCase):
+    def test_it_loads_regions_sub_regions_and_intermediate_regions(self) -> None:
+        counts = {
+            level: Region.objects.filter(level=level).count()
+            for level in ("region", "subregion", "intermediate")
+        }
+        self.assertEqual(counts, {"region": 5, "subregion": 17, "intermediate": 7})
+
+    def test_it_nests_each_level_under_the_one_above(self) -> None:
+        above = {"region": None, "subregion": "region", "intermediate": "subregion"}
+        for region in Region.objects.select_related("parent"):
+            with self.subTest(region=region.m49):
+                parent_level = region.parent.level if region.parent else None
+                self.assertEqual(parent_level, above[region.level])
+
+    def test_it_names_every_region_in_the_six_languages(self) -> None:
+        for region in Region.objects.all():
+            with self.subTest(region=region.m49):
+                self.assertEqual(sorted(region.names), sorted(LANGUAGES))
