@@ -31,11 +31,17 @@ class BaseTestCase(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.org_a = Organisation.objects.create(
-            code="ORG-A", name="Organisation A", type="national_authority", country="ITA",
+            code="ORG-A",
+            name="Organisation A",
+            type="national_authority",
+            country="ITA",
             purposes=["criminal_investigation"],
         )
         cls.org_b = Organisation.objects.create(
-            code="ORG-B", name="Organisation B", type="national_authority", country="GRC",
+            code="ORG-B",
+            name="Organisation B",
+            type="national_authority",
+            country="GRC",
             purposes=["border_management"],
         )
         cls.amara = cls.make_user("amara", cls.org_a, Role.ANALYST)
