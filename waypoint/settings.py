@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -101,7 +102,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
+def _database() -> dict[str, Any]:
     default_url = f"sqlite:///{VAR_DIR / 'waypoint.sqlite3'}"
     url = env_str("WAYPOINT_DATABASE_URL", default_url)
     try:
@@ -118,7 +119,7 @@ def _database() -> dict[str, object]:
             "PRAGMA foreign_keys=ON;",
         }
         config["TEST"] = {"NAME": env_str("WAYPOINT_TEST_DATABASE_NAME", "") or None}
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}

@@ -105,6 +105,14 @@ def non_negative_money() -> list[MinValueValidator]:
     return [MinValueValidator(0)]
 
 
+COUNT_LABELS = {
+    "dead": _("dead"),
+    "missing": _("missing"),
+    "injured": _("injured"),
+    "rescued": _("rescued or intercepted"),
+}
+
+
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def visible_to(self, user: Any) -> IncidentQuerySet:
         from waypoint.orgs.access import visible_incidents
@@ -293,7 +301,7 @@ class Incident(models.Model):
                         ),
                         code="count_exceeds_involved",
                         params={
-                            "field": self._meta.get_field(name).verbose_name.capitalize(),
+                            "field": str(COUNT_LABELS[name]).capitalize(),
                             "value": value,
                             "involved": involved,
                         },

@@ -35,20 +35,20 @@ def counts_by_year(user: Any) -> list[YearRow]:
     incidents = Incident.objects.visible_to(user)
     table: dict[int | None, dict[str, int]] = {}
     for row in (
-        incidents.annotate(year=ExtractYear("date_start"))
-        .values("year")
+        incidents.annotate(period=ExtractYear("date_start"))
+        .values("period")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        table.setdefault(row["year"], {})["incidents"] = row["n"]
+        table.setdefault(row["period"], {})["incidents"] = row["n"]
     for row in (
         Person.objects.filter(incident__in=incidents, role__in=COUNTED_ROLES)
-        .annotate(year=ExtractYear("incident__date_start"))
-        .values("year", "role")
+        .annotate(period=ExtractYear("incident__date_start"))
+        .values("period", "role")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        table.setdefault(row["year"], {})[COUNTED_ROLES[row["role"]]] = row["n"]
+        table.setdefault(row["period"], {})[COUNTED_ROLES[row["role"]]] = row["n"]
     years = sorted(table, key=lambda year: (year is None, -(year or 0)))
     return [
         YearRow(

@@ -87,7 +87,7 @@ class StatusTests(BaseTestCase):
             [(s.from_status, s.to_status) for s in steps],
             [(Status.DRAFT, Status.SUBMITTED), (Status.SUBMITTED, Status.VALIDATED)],
         )
-        self.assertEqual(steps.last().reason, "checked against the police file")
+        self.assertEqual(steps.reverse()[0].reason, "checked against the police file")
 
     def test_it_refuses_a_transition_the_table_does_not_allow(self) -> None:
         incident = self.incident(self.org_a)
@@ -123,7 +123,7 @@ class OffenderStageTests(BaseTestCase):
         )
         offender.refresh_from_db()
         self.assertEqual(offender.stage, "prosecuted")
-        last = offender.stage_history.last()
+        last = offender.stage_history.reverse()[0]
         self.assertEqual(
             (last.from_stage, last.to_stage, last.actor), ("arrested", "prosecuted", self.bruno)
         )
