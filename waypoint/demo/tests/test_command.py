@@ -1,0 +1,116 @@
+"""``waypoint demo``: personas, incidents written in bulk, and the guards around it."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import TestCase, override_settings
+
+from waypoint.cases.models import Incident, IncidentStatusChange, Person, RouteLeg
+from waypoint.demo.personas import DEMO_PASSWORD
+from waypoint.demo.write import MODELS
+from waypoint.orgs.models import Membership
+
+
+def demo(**options: Any) -> str:
+    out = StringIO()
+    call_command("demo", verbosity=0, stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot() -> list[list[tuple[Any, ...]]]:
+    """Every generated row of every table, in id order."""
+    tables = []
+    for model in MODELS:
+        fields = [field.attname for field in model._meta.concrete_fields]
+        tables.append(list(model._default_manager.order_by("id").values_list(*fields)))
+    return tables
+
+
+class DemoCommandTests(TestCase):
+    def test_it_creates_the_personas_with_their_roles(self) -> None:
+        demo(incidents=20)
+        for username, code, role in (
+            ("amara", "ITA-POL", "analyst"),
+            ("bruno", "ITA-POL", "reporter"),
+            ("chen", "GRC-HP", "analyst"),
+        ):
+            membership = Membership.objects.get(user__username=username)
+            self.assertEqual((membership.organisation.code, membership.role), (code, role))
+        self.assertFalse(Membership.objects.filter(user__username__in=["dana", "eve"]).exists())
+        eve = User.objects.get(username="eve")
+        self.assertTrue(eve.is_staff and eve.is_superuser)
+        self.assertTrue(User.objects.get(username="bruno").check_password(DEMO_PASSWORD))
+
+    def test_it_gives_organisations_more_members_in_every_role(self) -> None:
+        demo(incidents=0)
+        roles = set(Membership.objects.values_list("role", flat=True))
+        self.assertEqual(roles, {"reporter", "analyst", "intake_officer", "org_admin", "auditor"})
+
+    def test_it_writes_incidents_with_everything_under_them(self) -> None:
+        output = demo(incidents=200)
+        self.assertEqual(Incident.objects.count(), 200)
+        self.assertGreaterEqual(IncidentStatusChange.objects.count(), 200)
+        self.assertFalse(Incident.objects.filter(status_history=None).exists())
+        self.assertGreater(Person.objects.count(), 200)
+        self.assertGreater(RouteLeg.objects.count(), 100)
+        self.assertIn("amara", output)
+        self.assertIn(DEMO_PASSWORD, output)
+        self.assertIn("http://127.0.0.1:8000/", output)
+
+    def test_it_owns_incidents_by_the_organisation_of_the_recording_country(self) -> None:
+        demo(incidents=100)
+        owners = set(Incident.objects.values_list("owner__code", flat=True))
+        self.assertIn("ITA-POL", owners)
+        for incident in Incident.objects.select_related("created_by", "owner")[:50]:
+            self.assertTrue(incident.reference.startswith(incident.owner.code))
+            self.assertTrue(
+                Membership.objects.filter(
+                    user=incident.created_by, organisation=incident.owner
+                ).exists()
+            )
+
+    def test_it_leaves_the_next_ids_free_for_new_rows(self) -> None:
+        demo(incidents=40)
+        incident = Incident.objects.create(
+            owner=Incident.objects.earliest("pk").owner,
+            reference="AFTER-THE-DEMO",
+            kinds=["smuggling_of_migrants"],
+        )
+        self.assertEqual(incident.pk, Incident.objects.latest("pk").pk)
+        person = Person.objects.create(incident=incident, role="witness")
+        self.assertGreater(person.pk, 1)
+
+    def test_it_writes_the_same_rows_for_the_same_seed(self) -> None:
+        demo(incidents=60, seed=7)
+        first = snapshot()
+        Incident.objects.all().delete()
+        demo(incidents=60, seed=7)
+        self.assertEqual(snapshot(), first)
+        Incident.objects.all().delete()
+        demo(incidents=60, seed=8)
+        self.assertNotEqual(snapshot(), first)
+
+    def test_it_adds_more_incidents_when_run_again(self) -> None:
+        demo(incidents=30)
+        demo(incidents=30)
+        self.assertEqual(Incident.objects.count(), 60)
+        self.assertEqual(User.objects.filter(username="amara").count(), 1)
+
+    def test_it_does_nothing_with_if_empty_when_there_are_incidents(self) -> None:
+        demo(incidents=25, if_empty=True)
+        output = demo(incidents=25, if_empty=True)
+        self.assertEqual(Incident.objects.count(), 25)
+        self.assertIn("nothing to do", output)
+
+    @override_settings(MODE="production")
+    def test_it_refuses_to_run_in_production_mode(self) -> None:
+        with self.assertRaises(CommandError) as raised:
+            demo(incidents=5)
+        self.assertEqual(raised.exception.returncode, 2)
+        self.assertIn("production", str(raised.exception))
+        self.assertFalse(User.objects.filter(username="amara").exists())

@@ -1,0 +1,294 @@
+"""Writing demo data: the organisations and users, then generated incidents in bulk.
+
+Incidents are written with explicit primary keys (after the current largest) through
+``executemany`` of one prepared INSERT per table. ``bulk_create`` would do the same work, but
+compiles SQL for every value it inserts: on SQLite it takes about half as long for 100,000 bare
+incident rows as this writer takes for 100,000 incidents with their 1.6 million rows beneath
+(``bench/bench_demo.py``). Values are prepared with the backend's own adapters, so the rows are
+what ``bulk_create`` would have written; on PostgreSQL the id sequences are reset afterwards.
+Call inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.core.management.color import no_style
+from django.db import connection, models
+
+from waypoint.cases.models import (
+    Incident,
+    IncidentStatusChange,
+    OffenderRecord,
+    Person,
+    PersonIdentifier,
+    RouteLeg,
+    Selector,
+    StageChange,
+    Victimisation,
+)
+from waypoint.demo.personas import (
+    DEMO_PASSWORD,
+    ORGANISATIONS,
+    USERS,
+    Owner,
+    World,
+    organisation_public_id,
+    recording_roles,
+)
+from waypoint.demo.records import IncidentRecord
+from waypoint.orgs.models import Membership, Organisation
+
+#: In the order rows must be inserted (a table after those it refers to).
+MODELS: tuple[type[models.Model], ...] = (
+    Incident,
+    IncidentStatusChange,
+    Person,
+    PersonIdentifier,
+    Victimisation,
+    OffenderRecord,
+    StageChange,
+    RouteLeg,
+    Selector,
+)
+BATCH = 2000
+
+
+def ensure_world() -> World:
+    """Create the demo organisations and users that do not exist yet; answer who records what."""
+    organisations = _organisations()
+    _users(organisations)
+    return World([_owner(organisation) for organisation in organisations.values()])
+
+
+def _organisations() -> dict[str, Organisation]:
+    organisations = {}
+    for spec in ORGANISATIONS:
+        organisations[spec.code], _ = Organisation.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "public_id": organisation_public_id(spec.code),
+                "name": spec.name,
+                "type": spec.type,
+                "country": spec.country,
+                "purposes": list(spec.purposes),
+            },
+        )
+    return organisations
+
+
+def _users(organisations: dict[str, Organisation]) -> None:
+    # One hash for the one published demo password: Argon2 takes a noticeable time per hash.
+    password = make_password(DEMO_PASSWORD)
+    for spec in USERS:
+        user, _ = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@example.org",
+                "password": password,
+                "is_staff": spec.platform_admin,
+                "is_superuser": spec.platform_admin,
+            },
+        )
+        if spec.organisation is None:
+            continue
+        for role in spec.roles:
+            Membership.objects.get_or_create(
+                user=user, organisation=organisations[spec.organisation], role=role
+            )
+
+
+def _owner(organisation: Organisation) -> Owner:
+    recorders, reviewers = set(), set()
+    memberships = Membership.objects.filter(organisation=organisation, user__is_active=True)
+    for user_id, role in memberships.values_list("user_id", "role").order_by("user_id", "role"):
+        records, reviews = recording_roles((role,))
+        if records:
+            recorders.add(user_id)
+        if reviews:
+            reviewers.add(user_id)
+    return Owner(
+        organisation.id,
+        organisation.code,
+        organisation.country,
+        organisation.type,
+        tuple(sorted(recorders)),
+        tuple(sorted(reviewers or recorders)),
+        used=Incident.objects.filter(owner=organisation).count(),
+    )
+
+
+class Table:
+    """One prepared INSERT and the rows waiting for it."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        fields = model._meta.concrete_fields
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(field.column)) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        self.defaults = {field.attname: _default(field) for field in fields}
+        self.values = itemgetter(*(field.attname for field in fields))
+        self.adapters = [
+            (index, adapter)
+            for index, field in enumerate(fields)
+            if (adapter := _adapter(field)) is not None
+        ]
+        self.rows: list[list[Any]] = []
+        self.written = 0
+        largest = model._default_manager.aggregate(largest=models.Max("id"))["largest"]
+        self.next_id = (largest or 0) + 1
+
+    def add(self, row: dict[str, Any], **links: int | None) -> int:
+        """Queue a row under the next free id, with its links to rows queued before; answer the
+        id."""
+        row_id = self.next_id
+        self.next_id = row_id + 1
+        row["id"] = row_id
+        if links:
+            row.update(links)
+        try:
+            values = list(self.values(row))
+        except KeyError:
+            values = list(self.values(self.defaults | row))
+        for index, adapt in self.adapters:
+            value = values[index]
+            if value is not None:
+                values[index] = adapt(value)
+        self.rows.append(values)
+        return row_id
+
+    def flush(self, cursor: Any) -> None:
+        if self.rows:
+            cursor.executemany(self.sql, self.rows)
+            self.written += len(self.rows)
+            self.rows = []
+
+
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+    ops = connection.ops
+    if isinstance(field, models.JSONField):
+        return _json_adapter(field)
+    if isinstance(field, models.UUIDField):
+        return None if connection.features.has_native_uuid_field else lambda value: value.hex
+    if isinstance(field, models.DateTimeField):
+        return _datetime_adapter()
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return None
+
+
+def _json_adapter(field: models.JSONField) -> Callable[[Any], Any]:
+    adapt = connection.ops.adapt_json_value
+    if not isinstance(adapt([], field.encoder), str):
+        return lambda value: adapt(value, field.encoder)
+    # Where JSON is stored as text (SQLite), the same few code lists recur: encode each once.
+    encoded: dict[tuple[Any, ...], str] = {}
+
+    def cached(value: Any) -> Any:
+        if type(value) is not list:
+            return adapt(value, field.encoder)
+        key = tuple(value)
+        text = encoded.get(key)
+        if text is None:
+            text = encoded[key] = adapt(value, field.encoder)
+        return text
+
+    return cached
+
+
+def _datetime_adapter() -> Callable[[Any], Any]:
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or connection.timezone != datetime.UTC:
+        return adapt
+    # SQLite stores naive UTC text; the generator's datetimes are in UTC already.
+    return lambda value: (
+        str(value.replace(tzinfo=None)) if value.tzinfo is datetime.UTC else adapt(value)
+    )
+
+
+def _default(field: models.Field) -> Any:
+    if not field.has_default():
+        return None
+    return field.get_db_prep_save(field.get_default(), connection)
+
+
+def write_incidents(
+    records: Iterable[IncidentRecord],
+    *,
+    batch: int = BATCH,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, int]:
+    """Write the records; answer the rows written per table."""
+    tables = {model: Table(model) for model in MODELS}
+    pending = 0
+    with connection.cursor() as cursor, _without_cycle_collection():
+        for record in records:
+            _add(record, tables)
+            pending += 1
+            if pending == batch:
+                _flush(tables, cursor)
+                if progress:
+                    progress(pending)
+                pending = 0
+        _flush(tables, cursor)
+        if progress and pending:
+            progress(pending)
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(MODELS)):
+            cursor.execute(sql)
+    return {model._meta.label: table.written for model, table in tables.items()}
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while writing: generated rows hold no reference
+    cycles (reference counting frees them), so its passes over millions of new dicts only cost
+    time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _flush(tables: dict[type[models.Model], Table], cursor: Any) -> None:
+    for table in tables.values():
+        table.flush(cursor)
+
+
+def _add(record: IncidentRecord, tables: dict[type[models.Model], Table]) -> None:
+    incident_id = tables[Incident].add(record.incident)
+    for row in record.history:
+        tables[IncidentStatusChange].add(row, incident_id=incident_id)
+    person_ids = []
+    for person in record.persons:
+        person_id = tables[Person].add(person.person, incident_id=incident_id)
+        person_ids.append(person_id)
+        for row in person.identifiers:
+            tables[PersonIdentifier].add(row, person_id=person_id)
+        if person.victimisation is not None:
+            tables[Victimisation].add(person.victimisation, person_id=person_id)
+        if person.offender is not None:
+            offender_id = tables[OffenderRecord].add(person.offender, person_id=person_id)
+            for row in person.stages:
+                tables[StageChange].add(row, offender_id=offender_id)
+    for row in record.legs:
+        tables[RouteLeg].add(row, incident_id=incident_id)
+    for row, index in record.selectors:
+        owner_id = person_ids[index] if index is not None else None
+        tables[Selector].add(row, incident_id=incident_id, person_id=owner_id)
