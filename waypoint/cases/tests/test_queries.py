@@ -9,6 +9,10 @@ from waypoint.test import BaseTestCase
 
 
 class IncidentQueryTests(BaseTestCase):
+    smuggling: Incident
+    both: Incident
+    trafficking: Incident
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
