@@ -35,6 +35,7 @@ from waypoint.reference.fields import (
 from waypoint.reference.models import MISSING_ANSWERS, UNKNOWN
 
 CITIZENSHIP_ANSWERS = (*MISSING_ANSWERS, "stateless")
+INCIDENT_PLACE_ANSWERS = (*MISSING_ANSWERS, "international_waters")
 
 
 class Label(models.TextChoices):
@@ -163,7 +164,14 @@ class Incident(models.Model):
     )
     date_precision = TermField(_("date precision"), vocabulary="date_precision", default=UNKNOWN)
 
-    country = CountryField(_("country"), default=UNKNOWN)
+    country = CountryField(
+        _("country"),
+        also=INCIDENT_PLACE_ANSWERS,
+        default=UNKNOWN,
+        help_text=_(
+            "Where it happened; “international_waters” for events at sea outside any State's waters."
+        ),
+    )
     admin_area = models.CharField(_("administrative area"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     latitude = models.FloatField(
@@ -386,6 +394,20 @@ class Person(models.Model):
     migration_status = TermField(
         _("migration status"), vocabulary="migration_status", default=UNKNOWN
     )
+    accompaniment = TermField(
+        _("travelling with a parent or carer"),
+        vocabulary="accompaniment",
+        default=UNKNOWN,
+        help_text=_("For children: accompanied, unaccompanied or separated."),
+    )
+    travel_group = models.PositiveSmallIntegerField(
+        _("travel group"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Persons of the incident with the same number travelled together, e.g. a family."
+        ),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -423,6 +445,17 @@ class Person(models.Model):
                     _("%(code)s is already the main citizenship."),
                     code="duplicate_citizenship",
                     params={"code": self.citizenship},
+                )
+            ]
+        if self.accompaniment in ("accompanied", "unaccompanied", "separated") and (
+            self.is_minor is False
+        ):
+            errors["accompaniment"] = [
+                ValidationError(
+                    _(
+                        "Only a child can be accompanied, unaccompanied or separated; this person is an adult."
+                    ),
+                    code="accompaniment_for_adult",
                 )
             ]
         if self.other_citizenships and self.citizenship in CITIZENSHIP_ANSWERS:
@@ -703,6 +736,7 @@ class RouteLeg(models.Model):
     )
     fee_currency = CurrencyField(_("currency"), blank=True)
     payment_method = TermField(_("payment method"), vocabulary="payment_method", blank=True)
+    fee_basis = TermField(_("fee paid for"), vocabulary="fee_basis", blank=True)
 
     class Meta:
         ordering = ["incident", "sequence"]
@@ -727,6 +761,13 @@ class RouteLeg(models.Model):
         if self.fee_amount is not None and not self.fee_currency:
             errors["fee_currency"] = [
                 ValidationError(_("Give the currency of the fee."), code="currency_missing")
+            ]
+        if self.fee_basis and self.fee_amount is None:
+            errors["fee_basis"] = [
+                ValidationError(
+                    _("Say whom a fee was paid for only together with the fee."),
+                    code="basis_without_fee",
+                )
             ]
         if self.payment_method and self.fee_amount is None and self.payment_method != UNKNOWN:
             errors["payment_method"] = [

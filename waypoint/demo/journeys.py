@@ -153,13 +153,19 @@ def _methods(rng: Random, hop: Hop) -> list[str]:
 
 def _fee(rng: Random, hop: Hop) -> Row:
     if hop.fee is None or not chance(rng, hop.fee.probability):
-        return {"fee_amount": None, "fee_currency": "", "payment_method": ""}
+        return {"fee_amount": None, "fee_currency": "", "payment_method": "", "fee_basis": ""}
     currency, low, high = hop.fee.amounts.pick(rng)
     amount = low + (high - low) * rng.random() ** 1.5
     step = 1000 if high >= 50000 else 50 if high >= 1000 else 10
     value = max(low, int(amount / step) * step)
     payment = hop.fee.payment.pick(rng) if not chance(rng, 0.15) else "unknown"
-    return {"fee_amount": Decimal(value), "fee_currency": currency, "payment_method": payment}
+    basis = FEE_BASIS.pick(rng)
+    return {
+        "fee_amount": Decimal(value),
+        "fee_currency": currency,
+        "payment_method": payment,
+        "fee_basis": basis,
+    }
 
 
 def _date_backwards(rng: Random, trip: Trip, start: int, rows: list[Row], arrival: int) -> None:
@@ -178,6 +184,9 @@ def group_size(rng: Random, conveyance: str) -> int:
     low, high = GROUP_SIZES.get(conveyance, (1, 25))
     return skewed(rng, low, high, 1.8)
 
+
+#: Smuggling fees are mostly quoted per person; families sometimes pay one price for all.
+FEE_BASIS = Weighted({"per_person": 80, "unknown": 15, "per_group": 5})
 
 DETECTION_AT_SEA = Weighted({"at_sea": 7, "border_check": 3})
 DETECTION_CROSSING = Weighted({"border_check": 5, "inland": 3, "investigation": 2})

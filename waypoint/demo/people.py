@@ -32,6 +32,10 @@ class Someone:
     sex: str
     age: int
     nationality: str
+    #: Travelling with a parent or carer (True), without one (False), or not known (None).
+    accompanied: bool | None = None
+    #: Persons of an incident with the same number travelled together.
+    travel_group: int | None = None
 
 
 def person_row(
@@ -63,7 +67,19 @@ def person_row(
         "country_of_birth": birth,
         "country_of_residence": residence if not chance(rng, 0.2) else "unknown",
         "migration_status": migration_status,
+        "accompaniment": _accompaniment(rng, someone),
+        "travel_group": someone.travel_group,
     }
+
+
+def _accompaniment(rng: Random, someone: Someone) -> str:
+    if someone.age >= 18:
+        return "not_applicable"
+    if someone.accompanied is None or chance(rng, 0.1):
+        return "unknown"
+    if someone.accompanied:
+        return "accompanied"
+    return "unaccompanied" if chance(rng, 0.8) else "separated"
 
 
 def _recorded_age(rng: Random, age: int) -> tuple[int | None, str]:
@@ -80,20 +96,25 @@ def _recorded_age(rng: Random, age: int) -> tuple[int | None, str]:
 def traveller(rng: Random, nationality: str, profile: Profile) -> Someone:
     """One migrant travelling alone (or at least not with family)."""
     if chance(rng, profile.minors * 0.5):
-        return Someone(_sex(rng, profile.female * 0.6), between(rng, 13, 17), nationality)
+        sex = _sex(rng, profile.female * 0.6)
+        return Someone(sex, between(rng, 13, 17), nationality, accompanied=False)
     low, mode, high = profile.adult_ages
     return Someone(_sex(rng, profile.female), int(rng.triangular(low, high, mode)), nationality)
 
 
 def family(rng: Random, nationality: str, size: int) -> list[Someone]:
     """Parents and children travelling together."""
-    mother = Someone("female", between(rng, 20, 42), nationality)
+    mother = Someone("female", between(rng, 20, 42), nationality, travel_group=1)
     members = [mother]
     if chance(rng, 0.7):
-        members.append(Someone("male", mother.age + between(rng, 0, 8), nationality))
+        father_age = mother.age + between(rng, 0, 8)
+        members.append(Someone("male", father_age, nationality, travel_group=1))
     eldest = min(17, mother.age - 16)
     while len(members) < size:
-        members.append(Someone(_sex(rng, 0.5), between(rng, 0, eldest), nationality))
+        child_age = between(rng, 0, eldest)
+        members.append(
+            Someone(_sex(rng, 0.5), child_age, nationality, accompanied=True, travel_group=1)
+        )
     return members
 
 

@@ -102,7 +102,7 @@ class CountryField(models.CharField):
 
     def __init__(self, *args: Any, also: Iterable[str] = MISSING_ANSWERS, **kwargs: Any) -> None:
         self.also = tuple(also)
-        kwargs.setdefault("max_length", 14)
+        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:

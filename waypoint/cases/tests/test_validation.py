@@ -56,6 +56,9 @@ class CodeTests(ValidationTestCase):
     def test_it_accepts_a_minimal_incident(self) -> None:
         self.assertValid(self.draft())
 
+    def test_it_places_an_incident_in_international_waters(self) -> None:
+        self.assertValid(self.draft(country="international_waters"))
+
     def test_it_suggests_the_closest_country_code(self) -> None:
         self.assertProblem(self.draft(country="ITL"), "incident.country", "invalid_code", "ITA")
 
@@ -192,6 +195,19 @@ class PersonTests(ValidationTestCase):
 
     def test_it_accepts_stateless_as_citizenship(self) -> None:
         self.assertValid(self.person_draft(citizenship="stateless"))
+
+    def test_it_records_an_unaccompanied_child(self) -> None:
+        self.assertValid(
+            self.person_draft(age=15, accompaniment="unaccompanied", travel_group=None)
+        )
+
+    def test_it_rejects_an_unaccompanied_adult(self) -> None:
+        self.assertProblem(
+            self.person_draft(age=25, accompaniment="unaccompanied"),
+            "persons[1].accompaniment",
+            "accompaniment_for_adult",
+            "Only a child",
+        )
 
     def test_it_rejects_the_main_citizenship_among_the_others(self) -> None:
         draft = self.person_draft(citizenship="SYR", other_citizenships=["SYR"])
@@ -396,6 +412,11 @@ class RouteTests(ValidationTestCase):
         draft = self.draft()
         draft.legs = [leg(1, "LBY", "ITA", fee_amount=Decimal("1500"))]
         self.assertProblem(draft, "legs[1].fee_currency", "currency_missing")
+
+    def test_it_rejects_whom_a_fee_was_for_without_the_fee(self) -> None:
+        draft = self.draft()
+        draft.legs = [leg(1, "LBY", "ITA", fee_basis="per_person")]
+        self.assertProblem(draft, "legs[1].fee_basis", "basis_without_fee")
 
     def test_it_rejects_arrival_before_departure(self) -> None:
         draft = self.draft()

@@ -148,6 +148,18 @@ class RealismTests(SimpleTestCase):
         self.assertTrue(MINORS & set(groups))
         self.assertIn("unknown", groups)
 
+    def test_it_records_unaccompanied_children_and_families_travelling_together(self) -> None:
+        migrants = self.persons("smuggled_migrant")
+        accompaniment = Counter(person["accompaniment"] for person in migrants)
+        self.assertGreater(accompaniment["unaccompanied"], 0)
+        self.assertGreater(accompaniment["accompanied"], 0)
+        self.assertGreater(accompaniment["not_applicable"], accompaniment["unaccompanied"])
+        families = [r for r in self.found if any(p.person.get("travel_group") for p in r.persons)]
+        self.assertTrue(families)
+        for record in families:
+            grouped = [p for p in record.persons if p.person.get("travel_group")]
+            self.assertGreaterEqual(len(grouped), 2)
+
     def test_it_itemises_migrants_in_some_smuggling_incidents_and_counts_them_in_others(
         self,
     ) -> None:

@@ -58,6 +58,8 @@ REQUIRED = {
     "prosecution_or_court ngo international_organisation other_government other unknown",
     "place_role": "origin transit destination unknown",
     "transport_mode": "land sea air unknown",
+    "accompaniment": "accompanied unaccompanied separated unknown not_applicable",
+    "fee_basis": "per_person per_group unknown",
     "conveyance": "on_foot car van truck bus train small_boat rubber_dinghy fishing_vessel "
     "cargo_ship commercial_flight other unknown",
     "smuggling_method": "concealment_in_vehicle fraudulent_documents misused_genuine_documents "
