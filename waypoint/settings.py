@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "waypoint.reference",
     "waypoint.orgs",
+    "waypoint.audit",
     "waypoint.cases",
     "waypoint.demo",
     "waypoint.web",
