@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from waypoint.cases.models import (
     INCIDENT_WORKFLOW,
     STAGE_WORKFLOW,
     Incident,
     IncidentStatusChange,
+    Label,
+    LabelChange,
+    LabelChangeStatus,
     OffenderRecord,
     StageChange,
 )
 from waypoint.cases.validation import IncidentDraft, StageStep, check
 from waypoint.lib.workflow import TransitionError
-from waypoint.orgs.access import require_recorder
+from waypoint.orgs.access import AccessDenied, member_organisations, require_recorder
 from waypoint.orgs.models import Organisation
 
 
@@ -39,6 +44,9 @@ def record_incident(
             actor=actor,
             reason=reason,
         )
+        if incident.label == Label.AMBER_STRICT:
+            # Whoever records a strictly shared incident is among its named users.
+            incident.named_users.add(actor)
     return incident
 
 
@@ -137,3 +145,105 @@ def advance_offender(
         locked.save(update_fields=["stage"])
     offender.stage = stage
     return offender
+
+
+#: How far each label reaches; moving up the scale widens who may see a record.
+LABEL_BREADTH = {Label.AMBER_STRICT: 0, Label.RED: 1, Label.AMBER: 2, Label.GREEN: 3}
+
+
+def request_label_change(
+    *,
+    actor: Any,
+    incident: Incident,
+    label: str,
+    partners: Iterable[Organisation] = (),
+    reason: str = "",
+) -> LabelChange:
+    """Ask to change who may see an incident.
+
+    Narrowing (or keeping the breadth) takes effect at once. Widening — a broader label or more
+    partner organisations — waits for a second person of the owner organisation to approve.
+    Only the owner decides: a partner that sees the record can never pass it on.
+    """
+    require_recorder(actor, incident.owner)
+    added = [org for org in partners if org.pk != incident.owner_id]
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if LabelChange.objects.filter(incident=locked, status=LabelChangeStatus.PENDING).exists():
+            raise TransitionError("a change of label is already awaiting approval")
+        change = LabelChange.objects.create(
+            incident=locked,
+            from_label=locked.label,
+            to_label=label,
+            reason=reason,
+            requested_by=actor,
+        )
+        change.partners_added.set(added)
+        already = set(locked.shared_with.values_list("pk", flat=True))
+        widens = LABEL_BREADTH[Label(label)] > LABEL_BREADTH[Label(locked.label)] or any(
+            org.pk not in already for org in added
+        )
+        if not widens:
+            _apply_label_change(change, decided_by=actor)
+    incident.refresh_from_db()
+    return change
+
+
+def decide_label_change(
+    *, actor: Any, change: LabelChange, approve: bool, note: str = ""
+) -> LabelChange:
+    """Approve or reject a widening; the decider must be another person of the owner."""
+    incident = change.incident
+    require_recorder(actor, incident.owner)
+    with transaction.atomic():
+        locked = LabelChange.objects.select_for_update().get(pk=change.pk)
+        if locked.status != LabelChangeStatus.PENDING:
+            raise TransitionError(f"this change is already {locked.status}")
+        if locked.requested_by_id == actor.pk:
+            raise AccessDenied("a widening must be approved by a second person")
+        locked.decision_note = note
+        if approve:
+            _apply_label_change(locked, decided_by=actor)
+        else:
+            locked.status = LabelChangeStatus.REJECTED
+            locked.decided_by, locked.decided_at = actor, timezone.now()
+            locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    change.refresh_from_db()
+    return change
+
+
+def withdraw_label_change(*, actor: Any, change: LabelChange) -> LabelChange:
+    if change.requested_by_id != actor.pk:
+        raise AccessDenied("only the requester can withdraw a request")
+    with transaction.atomic():
+        locked = LabelChange.objects.select_for_update().get(pk=change.pk)
+        if locked.status != LabelChangeStatus.PENDING:
+            raise TransitionError(f"this change is already {locked.status}")
+        locked.status = LabelChangeStatus.WITHDRAWN
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+    change.refresh_from_db()
+    return change
+
+
+def _apply_label_change(change: LabelChange, *, decided_by: Any) -> None:
+    incident = change.incident
+    incident.label = change.to_label
+    incident.save(update_fields=["label", "updated_at"])
+    incident.shared_with.add(*change.partners_added.all())
+    change.status = LabelChangeStatus.APPROVED
+    change.decided_by, change.decided_at = decided_by, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+def set_named_users(*, actor: Any, incident: Incident, users: Iterable[Any]) -> Incident:
+    """Name the users of the owner organisation who may see a TLP:AMBER+STRICT record."""
+    require_recorder(actor, incident.owner)
+    chosen = list(users)
+    outsiders = [user for user in chosen if incident.owner not in member_organisations(user)]
+    if outsiders:
+        names = ", ".join(str(user) for user in outsiders)
+        raise AccessDenied(f"only users of {incident.owner.code} can be named: {names}")
+    with transaction.atomic():
+        incident.named_users.set(chosen)
+    return incident

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.lib import ages
+from waypoint.lib.fieldclasses import (
+    FIREWALLED,
+    INTERNAL,
+    PERSONAL,
+    PUBLIC,
+    RESTRICTED,
+    FieldClass,
+)
 from waypoint.lib.workflow import Workflow
 from waypoint.orgs.models import Organisation
 from waypoint.reference.fields import (
@@ -148,6 +156,28 @@ class Incident(models.Model):
     publish_in_statistics = models.BooleanField(
         _("may be counted in published statistics"), default=False
     )
+    shared_with = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="incidents_shared_with",
+        verbose_name=_("partner organisations named on the record"),
+        help_text=_("Under TLP:AMBER, besides the partners of standing sharing agreements."),
+    )
+    named_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named users"),
+        help_text=_("Under TLP:AMBER+STRICT, the users of the owner organisation who may see it."),
+    )
+    coarsen_for_partners = models.BooleanField(
+        _("coarsen date and place for partners"),
+        default=False,
+        help_text=_(
+            "Partners see the month instead of the day and the administrative area "
+            "instead of the place and coordinates."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -226,6 +256,49 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = IncidentQuerySet.as_manager()
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "public_id": INTERNAL,
+        "owner": PUBLIC,
+        "reference": INTERNAL,
+        "label": INTERNAL,
+        "publish_in_statistics": INTERNAL,
+        "shared_with": INTERNAL,
+        "named_users": INTERNAL,
+        "coarsen_for_partners": INTERNAL,
+        "status": INTERNAL,
+        "kinds": PUBLIC,
+        "offence_codes": PUBLIC,
+        "national_provisions": INTERNAL,
+        "date_start": INTERNAL,
+        "date_end": INTERNAL,
+        "date_precision": INTERNAL,
+        "country": PUBLIC,
+        "admin_area": INTERNAL,
+        "place": INTERNAL,
+        "latitude": INTERNAL,
+        "longitude": INTERNAL,
+        "coordinate_precision": INTERNAL,
+        "detection_context": PUBLIC,
+        "migrants_involved": PUBLIC,
+        "dead": PUBLIC,
+        "missing": PUBLIC,
+        "injured": PUBLIC,
+        "rescued": PUBLIC,
+        "death_causes": PUBLIC,
+        "aggravating_circumstances": PUBLIC,
+        "bias_motivations": PUBLIC,
+        "narrative": PERSONAL,
+        "source_type": INTERNAL,
+        "source_reliability": INTERNAL,
+        "information_credibility": INTERNAL,
+        "verification_status": INTERNAL,
+        "sources": RESTRICTED,
+        "created_by": INTERNAL,
+        "created_at": INTERNAL,
+        "updated_at": INTERNAL,
+    }
 
     class Meta:
         constraints = [
@@ -360,6 +433,16 @@ class IncidentStatusChange(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
 
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "incident": INTERNAL,
+        "from_status": INTERNAL,
+        "to_status": INTERNAL,
+        "actor": INTERNAL,
+        "at": INTERNAL,
+        "reason": RESTRICTED,
+    }
+
     class Meta:
         ordering = ["incident", "at", "id"]
 
@@ -410,6 +493,23 @@ class Person(models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "public_id": INTERNAL,
+        "incident": INTERNAL,
+        "role": PUBLIC,
+        "sex": PUBLIC,
+        "age": INTERNAL,
+        "age_group": PUBLIC,
+        "citizenship": PUBLIC,
+        "other_citizenships": INTERNAL,
+        "country_of_birth": INTERNAL,
+        "country_of_residence": INTERNAL,
+        "migration_status": FIREWALLED,
+        "accompaniment": PUBLIC,
+        "travel_group": INTERNAL,
+    }
 
     class Meta:
         ordering = ["incident", "id"]
@@ -473,12 +573,25 @@ class Person(models.Model):
         return ages.is_minor(self.age, self.age_group)
 
 
+#: Identifier kinds that are contacts or addresses: firewalled, never only personal.
+CONTACT_KINDS = frozenset({"phone", "email", "address"})
+
+
 class PersonIdentifier(models.Model):
     """A name, date of birth, document number or contact of a person."""
 
     person = models.ForeignKey(Person, models.CASCADE, related_name="identifiers")
     kind = TermField(_("kind"), vocabulary="identifier_kind")
     value = models.CharField(_("value"), max_length=500)
+
+    #: Names, dates of birth and document numbers are personal; contacts and addresses
+    #: (``CONTACT_KINDS``) are firewalled. Both stay with the owner, encrypted.
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "person": INTERNAL,
+        "kind": INTERNAL,
+        "value": PERSONAL,
+    }
 
     class Meta:
         verbose_name = _("personal identifier")
@@ -530,6 +643,25 @@ class Victimisation(models.Model):
     repatriated_on = models.DateField(
         _("returned on"), null=True, blank=True, validators=[not_in_future]
     )
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "person": INTERNAL,
+        "violence_forms": PUBLIC,
+        "exploitation_forms": PUBLIC,
+        "sexual_exploitation_types": PUBLIC,
+        "labour_sectors": PUBLIC,
+        "means_of_control": PUBLIC,
+        "perpetrator_relation": PUBLIC,
+        "country_of_exploitation": PUBLIC,
+        "assistance": PUBLIC,
+        "trafficking_identification": PUBLIC,
+        "identified_by": PUBLIC,
+        "identified_on": INTERNAL,
+        "repatriated_from": PUBLIC,
+        "repatriated_to": PUBLIC,
+        "repatriated_on": INTERNAL,
+    }
 
     class Meta:
         verbose_name = _("victimisation")
@@ -644,6 +776,22 @@ class OffenderRecord(models.Model):
     )
     currency = CurrencyField(_("currency of fine and assets"), blank=True)
 
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "person": INTERNAL,
+        "network_roles": PUBLIC,
+        "stage": PUBLIC,
+        "charges": PUBLIC,
+        "charge_provisions": INTERNAL,
+        "sentence_type": PUBLIC,
+        "sentence_months": PUBLIC,
+        "fine_amount": INTERNAL,
+        "assets_frozen": INTERNAL,
+        "assets_seized": INTERNAL,
+        "assets_confiscated": INTERNAL,
+        "currency": INTERNAL,
+    }
+
     class Meta:
         verbose_name = _("offender record")
 
@@ -699,6 +847,17 @@ class StageChange(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "offender": INTERNAL,
+        "from_stage": INTERNAL,
+        "to_stage": PUBLIC,
+        "effective_on": INTERNAL,
+        "actor": INTERNAL,
+        "recorded_at": INTERNAL,
+        "note": RESTRICTED,
+    }
+
     class Meta:
         ordering = ["offender", "recorded_at", "id"]
 
@@ -737,6 +896,28 @@ class RouteLeg(models.Model):
     fee_currency = CurrencyField(_("currency"), blank=True)
     payment_method = TermField(_("payment method"), vocabulary="payment_method", blank=True)
     fee_basis = TermField(_("fee paid for"), vocabulary="fee_basis", blank=True)
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "incident": INTERNAL,
+        "sequence": PUBLIC,
+        "from_country": PUBLIC,
+        "from_place": INTERNAL,
+        "from_role": PUBLIC,
+        "to_country": PUBLIC,
+        "to_place": INTERNAL,
+        "to_role": PUBLIC,
+        "mode": PUBLIC,
+        "conveyance": PUBLIC,
+        "border_crossing_point": INTERNAL,
+        "methods": PUBLIC,
+        "departed_on": INTERNAL,
+        "arrived_on": INTERNAL,
+        "fee_amount": PUBLIC,
+        "fee_currency": PUBLIC,
+        "payment_method": PUBLIC,
+        "fee_basis": PUBLIC,
+    }
 
     class Meta:
         ordering = ["incident", "sequence"]
@@ -801,6 +982,14 @@ class Selector(models.Model):
     kind = TermField(_("kind"), vocabulary="selector_kind")
     value = models.CharField(_("value"), max_length=300)
 
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "incident": INTERNAL,
+        "person": INTERNAL,
+        "kind": INTERNAL,
+        "value": RESTRICTED,
+    }
+
     class Meta:
         verbose_name = _("selector")
 
@@ -813,3 +1002,66 @@ class Selector(models.Model):
                     )
                 }
             )
+
+
+class LabelChangeStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class LabelChange(models.Model):
+    """A request to widen who may see an incident, decided by a second person of the owner.
+
+    Narrowing takes effect at once and is recorded here as approved by its requester.
+    """
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="label_changes")
+    from_label = models.CharField(_("from"), max_length=12, choices=Label.choices)
+    to_label = models.CharField(_("to"), max_length=12, choices=Label.choices)
+    partners_added = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("partners added")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=LabelChangeStatus.choices,
+        default=LabelChangeStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "incident": INTERNAL,
+        "from_label": INTERNAL,
+        "to_label": INTERNAL,
+        "partners_added": INTERNAL,
+        "reason": INTERNAL,
+        "status": INTERNAL,
+        "requested_by": INTERNAL,
+        "requested_at": INTERNAL,
+        "decided_by": INTERNAL,
+        "decided_at": INTERNAL,
+        "decision_note": INTERNAL,
+    }
+
+    class Meta:
+        ordering = ["incident", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=models.Q(status="pending"),
+                name="label_change_one_pending",
+            ),
+        ]
+        verbose_name = _("label change")

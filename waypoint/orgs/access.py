@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from waypoint.orgs.models import Membership, Organisation, Role
+from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
 
 if TYPE_CHECKING:
     from waypoint.cases.models import Incident, IncidentQuerySet
@@ -25,18 +25,26 @@ class AccessDenied(Exception):
 
 
 def member_organisations(user: Any) -> list[Organisation]:
-    """The active organisations the user belongs to, looked up once per user object (request)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """The active organisations the user belongs to."""
+    if not _is_active_user(user):
         return []
-    cached = getattr(user, "_waypoint_organisations", None)
-    if cached is None:
-        cached = list(Organisation.objects.active().filter(memberships__user=user).distinct())
-        user._waypoint_organisations = cached
-    return list(cached)
+    return list(Organisation.objects.active().filter(pk__in=_member_organisation_ids(user)))
+
+
+def _is_active_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _member_organisation_ids(user: Any) -> QuerySet[Membership, dict[str, Any]]:
+    """A subquery of the ids of the user's active organisations: evaluated inside each query,
+    so a revoked membership or a disabled organisation takes effect at once."""
+    return Membership.objects.filter(user_id=user.pk, organisation__is_active=True).values(
+        "organisation_id"
+    )
 
 
 def roles_in(user: Any, organisation: Organisation) -> set[str]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _is_active_user(user):
         return set()
     return set(
         Membership.objects.filter(user=user, organisation=organisation).values_list(
@@ -48,18 +56,45 @@ def roles_in(user: Any, organisation: Organisation) -> set[str]:
 def visibility_condition(user: Any) -> Q | None:
     """The rows of ``Incident`` a user may see, or None for none at all.
 
-    A platform administrator without a membership reads no case content. Members see every
-    record of their own organisations and the records other organisations shared with all
-    participants (TLP:GREEN).
-    """
-    from waypoint.cases.models import Label
+    - TLP:RED — members of the owner organisation;
+    - TLP:AMBER+STRICT — the users of the owner organisation named on the record;
+    - TLP:AMBER — the owner, the partners named on the record and the partners of the owner's
+      standing sharing agreements that are not revoked;
+    - TLP:GREEN — members of every participating organisation.
 
-    organisations = member_organisations(user)
-    if not organisations:
+    A platform administrator without a membership reads no case content; an inactive
+    organisation's records are seen by nobody. Exists() subqueries keep one row per incident.
+    """
+    from waypoint.cases.models import Incident, Label
+
+    if not _is_active_user(user):
         return None
-    own = Q(owner__in=organisations)
-    shared_with_all = Q(label=Label.GREEN, owner__is_active=True)
-    return own | shared_with_all
+    organisations = _member_organisation_ids(user)
+    named = Exists(
+        Incident.named_users.through.objects.filter(incident_id=OuterRef("pk"), user_id=user.pk)
+    )
+    named_partner = Exists(
+        Incident.shared_with.through.objects.filter(
+            incident_id=OuterRef("pk"), organisation_id__in=organisations
+        )
+    )
+    agreement = Exists(
+        SharingAgreement.objects.active().filter(
+            owner_id=OuterRef("owner_id"), partner_id__in=organisations
+        )
+    )
+    own = Q(owner_id__in=organisations) & (~Q(label=Label.AMBER_STRICT) | named)
+    partner = Q(label=Label.AMBER) & (named_partner | agreement)
+    everyone = Q(label=Label.GREEN) & Exists(organisations)
+    return Q(owner__is_active=True) & (own | partner | everyone)
+
+
+def is_owner_member(user: Any, incident: Incident) -> bool:
+    """Whether the user sees the incident as its owner (all fields) rather than as a partner."""
+    return (
+        _is_active_user(user)
+        and _member_organisation_ids(user).filter(organisation_id=incident.owner_id).exists()
+    )
 
 
 def visible_incidents(queryset: IncidentQuerySet, user: Any) -> IncidentQuerySet:

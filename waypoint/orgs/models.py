@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from waypoint.lib.fieldclasses import INTERNAL, PUBLIC, FieldClass
 from waypoint.reference.fields import CountryField, TermField, TermListField
 
 
@@ -54,6 +57,18 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "public_id": INTERNAL,
+        "code": PUBLIC,
+        "name": PUBLIC,
+        "type": PUBLIC,
+        "country": PUBLIC,
+        "purposes": INTERNAL,
+        "is_active": INTERNAL,
+        "created_at": INTERNAL,
+    }
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("organisation")
@@ -70,6 +85,14 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "user": INTERNAL,
+        "organisation": INTERNAL,
+        "role": INTERNAL,
+        "created_at": INTERNAL,
+    }
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -80,3 +103,63 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.organisation.code}"
+
+
+class SharingAgreementQuerySet(models.QuerySet["SharingAgreement"]):
+    def active(self) -> SharingAgreementQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class SharingAgreement(models.Model):
+    """A standing agreement: the owner shares all its TLP:AMBER records with the partner.
+
+    Revoking it takes effect at once; the row stays as history.
+    """
+
+    owner = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="agreements_as_owner", verbose_name=_("owner")
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        models.CASCADE,
+        related_name="agreements_as_partner",
+        verbose_name=_("partner"),
+    )
+    note = models.TextField(_("terms and purpose"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = SharingAgreementQuerySet.as_manager()
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "owner": INTERNAL,
+        "partner": INTERNAL,
+        "note": INTERNAL,
+        "created_by": INTERNAL,
+        "created_at": INTERNAL,
+        "revoked_by": INTERNAL,
+        "revoked_at": INTERNAL,
+    }
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "partner"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="agreement_one_active_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(owner=models.F("partner")), name="agreement_not_with_itself"
+            ),
+        ]
+        verbose_name = _("sharing agreement")
+
+    def __str__(self) -> str:
+        return f"{self.owner.code} → {self.partner.code}"

@@ -9,9 +9,13 @@ marked ``deprecated`` so that old records keep pointing at it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from waypoint.lib.fieldclasses import PUBLIC, FieldClass
 
 #: Codes that every vocabulary may carry where data can be incomplete. They are distinct answers:
 #: the recorder does not know; the person declined or the source does not say; the question does
@@ -23,6 +27,9 @@ MISSING_ANSWERS = (UNKNOWN, NOT_STATED, NOT_APPLICABLE)
 
 
 class Translated(models.Model):
+    #: Reference data is published with the standards it comes from: every field is public.
+    field_classes: ClassVar[dict[str, FieldClass]] = {"*": PUBLIC}
+
     name = models.CharField(_("name (English)"), max_length=200)
     names = models.JSONField(_("names by language"), default=dict, blank=True)
     deprecated = models.BooleanField(
@@ -44,6 +51,8 @@ class Translated(models.Model):
 
 class ReferenceRelease(models.Model):
     """Which version of each reference dataset is loaded, from which source."""
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {"*": PUBLIC}
 
     dataset = models.CharField(_("dataset"), max_length=40, primary_key=True)
     version = models.CharField(_("version"), max_length=40)

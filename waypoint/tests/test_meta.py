@@ -58,3 +58,38 @@ class SettingsTests(SimpleTestCase):
                 timeout=60,
             )
         self.assertEqual(result.stdout.split(), ["True", "False", "True"], result.stderr)
+
+
+class FieldClassTests(SimpleTestCase):
+    def test_it_classifies_every_field_of_every_model(self) -> None:
+        from django.apps import apps
+
+        from waypoint.lib.fieldclasses import FieldClass
+
+        problems = []
+        for model in apps.get_models():
+            if not model.__module__.startswith("waypoint."):
+                continue
+            declared = getattr(model, "field_classes", None)
+            if declared is None:
+                problems.append(f"{model.__name__} declares no field_classes")
+                continue
+            fields = {
+                field.name
+                for field in model._meta.get_fields()
+                if field.concrete or (field.many_to_many and not field.auto_created)
+            }
+            if "*" in declared:
+                continue
+            problems += [
+                f"{model.__name__}.{name} is unclassified" for name in fields - set(declared)
+            ]
+            problems += [
+                f"{model.__name__}.{name} is not a field" for name in set(declared) - fields
+            ]
+            problems += [
+                f"{model.__name__}.{name}: {value!r} is not a field class"
+                for name, value in declared.items()
+                if not isinstance(value, FieldClass)
+            ]
+        self.assertEqual(problems, [])
