@@ -9,7 +9,18 @@ from __future__ import annotations
 import difflib
 from functools import cache
 
+from django.utils.translation import gettext_lazy as _
+
 from waypoint.reference.models import Country, Currency, IccsCode, Term
+
+#: Answers a country field accepts besides ISO codes.
+SPECIAL_COUNTRY_ANSWERS = {
+    "unknown": _("unknown"),
+    "not_stated": _("not stated"),
+    "not_applicable": _("not applicable"),
+    "stateless": _("stateless"),
+    "international_waters": _("international waters"),
+}
 
 
 @cache
@@ -63,6 +74,19 @@ def _shared_prefix(a: str, b: str) -> int:
     return min(len(a), len(b))
 
 
+@cache
+def _countries() -> dict[str, Country]:
+    return {country.alpha3: country for country in Country.objects.all()}
+
+
+def country_label(code: str) -> str:
+    """A country's name in the active language; missing answers as their vocabulary label."""
+    country = _countries().get(code)
+    if country is not None:
+        return country.label()
+    return str(SPECIAL_COUNTRY_ANSWERS.get(code, code))
+
+
 def term_label(vocabulary: str, code: str) -> str:
     term = vocabulary_labels(vocabulary).get(code)
     return term.label() if term else code
@@ -75,5 +99,6 @@ def clear() -> None:
         country_codes,
         currency_codes,
         iccs_codes,
+        _countries,
     ):
         function.cache_clear()

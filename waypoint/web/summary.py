@@ -42,7 +42,8 @@ def counts_by_year(user: Any) -> list[YearRow]:
     ):
         table.setdefault(row["period"], {})["incidents"] = row["n"]
     for row in (
-        Person.objects.filter(incident__in=incidents, role__in=COUNTED_ROLES)
+        Person.objects.visible_to(user)
+        .filter(role__in=COUNTED_ROLES)
         .annotate(period=ExtractYear("incident__date_start"))
         .values("period", "role")
         .annotate(n=Count("id"))

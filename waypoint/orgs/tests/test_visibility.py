@@ -1,0 +1,92 @@
+"""Who sees which incident: every label against every relation to the owner, as a table."""
+
+from __future__ import annotations
+
+from waypoint.cases.models import Incident, Label
+from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
+from waypoint.test import BaseTestCase
+
+# (label, how the viewer relates to the owner) → visible?
+#   own_named: member of the owner named on the record; own: other member of the owner;
+#   agreement: partner by a standing agreement; named_partner: partner named on the record;
+#   other: participating organisation with no relation; none: user without organisation;
+#   platform: platform administrator.
+MATRIX = {
+    Label.RED: {"own_named": True, "own": True, "agreement": False, "named_partner": False,
+                "other": False, "none": False, "platform": False},
+    Label.AMBER_STRICT: {"own_named": True, "own": False, "agreement": False,
+                         "named_partner": False, "other": False, "none": False,
+                         "platform": False},
+    Label.AMBER: {"own_named": True, "own": True, "agreement": True, "named_partner": True,
+                  "other": False, "none": False, "platform": False},
+    Label.GREEN: {"own_named": True, "own": True, "agreement": True, "named_partner": True,
+                  "other": True, "none": False, "platform": False},
+}  # fmt: skip
+
+
+class VisibilityMatrixTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.org_c = Organisation.objects.create(
+            code="ORG-C", name="Organisation C", type="ngo", country="TUR"
+        )
+        cls.org_d = Organisation.objects.create(
+            code="ORG-D", name="Organisation D", type="ngo", country="LBY"
+        )
+        SharingAgreement.objects.create(owner=cls.org_a, partner=cls.org_b)
+        cls.named_member = cls.make_user("giulia", cls.org_a, Role.ANALYST)
+        cls.viewers = {
+            "own_named": cls.named_member,
+            "own": cls.amara,
+            "agreement": cls.chen,
+            "named_partner": cls.make_user("cem", cls.org_c, Role.ANALYST),
+            "other": cls.make_user("omar", cls.org_d, Role.ANALYST),
+            "none": cls.dana,
+            "platform": cls.eve,
+        }
+        cls.incidents = {}
+        for label in MATRIX:
+            incident = cls.incident(cls.org_a, f"L-{label}", label=label)
+            incident.named_users.add(cls.named_member)
+            incident.shared_with.add(cls.org_c)
+            cls.incidents[label] = incident
+
+    def test_it_follows_the_matrix_for_every_label_and_viewer(self) -> None:
+        for label, expected in MATRIX.items():
+            for relation, visible in expected.items():
+                with self.subTest(label=label, viewer=relation):
+                    seen = Incident.objects.visible_to(self.viewers[relation])
+                    self.assertEqual(seen.filter(pk=self.incidents[label].pk).exists(), visible)
+
+    def test_it_counts_each_incident_once(self) -> None:
+        self.incidents[Label.AMBER].named_users.add(self.amara, self.bruno)
+        self.incidents[Label.AMBER].shared_with.add(self.org_b, self.org_d)
+        seen = Incident.objects.visible_to(self.chen)
+        self.assertEqual(seen.count(), len(set(seen.values_list("pk", flat=True))))
+        self.assertEqual(seen.count(), 2)
+
+    def test_it_stops_sharing_at_once_when_an_agreement_is_revoked(self) -> None:
+        agreement = SharingAgreement.objects.get(owner=self.org_a, partner=self.org_b)
+        self.assertTrue(Incident.objects.visible_to(self.chen).filter(label=Label.AMBER).exists())
+        from django.utils import timezone
+
+        agreement.revoked_at = timezone.now()
+        agreement.save()
+        self.assertFalse(Incident.objects.visible_to(self.chen).filter(label=Label.AMBER).exists())
+
+    def test_it_stops_showing_records_when_a_membership_ends(self) -> None:
+        self.assertTrue(Incident.objects.visible_to(self.amara).exists())
+        Membership.objects.filter(user=self.amara).delete()
+        self.assertFalse(Incident.objects.visible_to(self.amara).exists())
+
+    def test_it_shows_nothing_to_a_disabled_user(self) -> None:
+        self.amara.is_active = False
+        self.amara.save()
+        self.assertFalse(Incident.objects.visible_to(self.amara).exists())
+
+    def test_it_hides_the_records_of_a_deactivated_organisation(self) -> None:
+        self.org_a.is_active = False
+        self.org_a.save()
+        for viewer in self.viewers.values():
+            self.assertFalse(Incident.objects.visible_to(viewer).exists())
