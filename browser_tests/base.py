@@ -19,7 +19,10 @@ from django.test import tag
 # browser steps are synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from waypoint.web.tests.helpers import code_for
 
 CHROMIUM = os.environ.get("WAYPOINT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,10 +64,17 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.context = browser().new_context(viewport={"width": 1100, "height": 800})
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
+        #: What the browser refused under the Content-Security-Policy, as it reported it.
+        self.csp_violations: list[str] = []
+        self.page.on("console", self._note_csp_violation)
 
     def tearDown(self) -> None:
         self.context.close()
         super().tearDown()
+
+    def _note_csp_violation(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def url(self, path: str) -> str:
         return f"{self.live_server_url}{path}"
@@ -76,8 +86,14 @@ class BrowserTestCase(StaticLiveServerTestCase):
         return path
 
     def sign_in(self, username: str, password: str) -> None:
+        """Sign in with the password and, for a user with an authenticator app, its current code."""
         self.page.goto(self.url("/login/"))
         self.page.get_by_label("User name").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+        if device is not None:
+            self.page.wait_for_url(self.url("/login/code/"))
+            self.page.get_by_label("Code").fill(code_for(device))
+            self.page.get_by_role("button", name="Continue").click()
         self.page.wait_for_url(self.url("/"))

@@ -14,14 +14,31 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "waypoint"
-    if len(argv) > 1 and argv[1] == "serve":
+    serving = len(argv) > 1 and argv[1] == "serve"
+    if serving:
         argv[1] = "runserver"
         argv = _serve_arguments(argv)
     try:
+        if serving:
+            _check_before_serving()
         execute_from_command_line(argv)
     except ConfigurationError as exc:
         sys.stderr.write(f"waypoint: configuration error: {exc}\n")
         sys.exit(2)
+
+
+def _check_before_serving() -> None:
+    """Refuse to start on a failed system check (such as a master key that does not match the
+    database): runserver's reloader would print the error and then wait for file changes."""
+    import django
+    from django.core.management.base import BaseCommand, SystemCheckError
+
+    django.setup()
+    try:
+        BaseCommand().check()
+    except SystemCheckError as error:
+        sys.stderr.write(f"waypoint: {error}\n")
+        sys.exit(1)
 
 
 def _serve_arguments(argv: list[str]) -> list[str]:

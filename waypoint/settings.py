@@ -6,11 +6,14 @@ secret key and never turns on debugging by default; ``demo`` and ``test`` genera
 
 from __future__ import annotations
 
+import base64
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from waypoint.lib.env import (
@@ -22,6 +25,7 @@ from waypoint.lib.env import (
     env_secret,
     env_str,
 )
+from waypoint.vault.crypto import KeyFormatError, key_from_text
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MODE = env_choice("WAYPOINT_MODE", ("production", "demo", "test"), "production")
@@ -48,6 +52,36 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _master_key() -> str:
+    """The key that wraps every encryption key in the database (docs/encryption.md)."""
+    key = env_secret("WAYPOINT_MASTER_KEY")
+    if not key and MODE == "test":
+        key = base64.b64encode(b"waypoint-test-master-key-32bytes").decode()
+    if not key and MODE == "demo":
+        path = VAR_DIR / "master_key"
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
+            path.chmod(0o600)
+        key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ConfigurationError(
+            "WAYPOINT_MASTER_KEY (or WAYPOINT_MASTER_KEY_FILE) must be set in production mode: "
+            "base64 of 32 random bytes, e.g. from "
+            "`python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'`. "
+            "Keep a copy apart from the database backups; without it nothing sealed can be read"
+        )
+    try:
+        key_from_text(key, "WAYPOINT_MASTER_KEY")
+    except KeyFormatError as error:
+        raise ConfigurationError(f"{error}; give base64 of 32 random bytes") from None
+    return key
+
+
+# Read only by waypoint.vault.keys; never logged (Django's error pages hide settings named *KEY*).
+WAYPOINT_MASTER_KEY = _master_key()
 DEBUG = env_bool("WAYPOINT_DEBUG", default=False)
 ALLOWED_HOSTS = env_list(
     "WAYPOINT_ALLOWED_HOSTS",
@@ -56,16 +90,23 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("WAYPOINT_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site is the platform administrator's, with two-factor login (web.admin_site).
+    "waypoint.web.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "waypoint.reference",
     "waypoint.orgs",
     "waypoint.audit",
+    "waypoint.vault",
     "waypoint.cases",
     "waypoint.demo",
     "waypoint.web",
@@ -73,14 +114,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "waypoint.web.middleware.AllowedMethodsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "waypoint.web.middleware.SessionRulesMiddleware",
+    "waypoint.web.middleware.TwoFactorMiddleware",
+    "waypoint.web.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a throttled login into the login page's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "waypoint.urls"
@@ -135,6 +184,12 @@ else:
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in attempts while a user name and address are throttled; must come first.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -170,9 +225,21 @@ STATIC_ROOT = env_str("WAYPOINT_STATIC_ROOT", "") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Sessions live in the database so that signing out, disabling a user and ending a session from the
+# account page take effect at once (and web.UserSession can list them).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The longest a session lives after sign-in, however active (web.middleware.SessionRulesMiddleware).
 SESSION_COOKIE_AGE = env_int("WAYPOINT_SESSION_SECONDS", 8 * 3600)
+# A session unused for this long ends.
+WAYPOINT_SESSION_IDLE_SECONDS = env_int("WAYPOINT_SESSION_IDLE_SECONDS", 30 * 60)
+if not 60 <= WAYPOINT_SESSION_IDLE_SECONDS <= SESSION_COOKIE_AGE:
+    raise ConfigurationError(
+        f"WAYPOINT_SESSION_IDLE_SECONDS={WAYPOINT_SESSION_IDLE_SECONDS} must lie between 60 and "
+        f"WAYPOINT_SESSION_SECONDS ({SESSION_COOKIE_AGE})"
+    )
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -180,13 +247,65 @@ SECURE_REFERRER_POLICY = "same-origin"
 if MODE == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix binds the cookies to this exact host, over HTTPS, for every path.
+    SESSION_COOKIE_NAME = "__Host-waypoint-session"
+    CSRF_COOKIE_NAME = "__Host-waypoint-csrf"
     SECURE_SSL_REDIRECT = env_bool("WAYPOINT_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("WAYPOINT_HSTS_SECONDS", 31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How many reverse proxies in front of Waypoint append to X-Forwarded-For; 0 trusts no header and
+# uses the connection's address. Throttling and the session list use the address this gives.
+WAYPOINT_TRUSTED_PROXIES = env_int("WAYPOINT_TRUSTED_PROXIES", 0)
+
+# Two-factor sign-in (TOTP, with single-use recovery codes) for every account. Optional in demo mode;
+# production cannot turn it off.
+WAYPOINT_REQUIRE_2FA = env_bool("WAYPOINT_REQUIRE_2FA", default=MODE != "demo")
+if MODE == "production" and not WAYPOINT_REQUIRE_2FA:
+    raise ConfigurationError(
+        "WAYPOINT_REQUIRE_2FA cannot be turned off in production mode; "
+        "two-factor sign-in is optional only with WAYPOINT_MODE=demo"
+    )
+OTP_TOTP_ISSUER = env_str("WAYPOINT_TOTP_ISSUER", "Waypoint")
+# The administration site shows no TOTP secrets or recovery codes of other users.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
+# address, that pair waits AXES_COOLOFF_TIME; a cool-off is never extended by further attempts and
+# there is no permanent lockout. Unknown user names are counted and answered the same way.
+AXES_FAILURE_LIMIT = env_int("WAYPOINT_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("WAYPOINT_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The login view answers a throttled attempt itself, exactly like any other refused one.
+AXES_LOCKOUT_CALLABLE = "waypoint.web.signin.throttled_response"
+AXES_CLIENT_IP_CALLABLE = "waypoint.web.clients.client_address"
+# Sign-ins and sign-outs are recorded by the audit log, not a second time by django-axes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy: only Waypoint's own files; no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("WAYPOINT_LOG_LEVEL", "WARNING")},
+    # django-axes warns of every failed sign-in; the audit log keeps those, so tests stay quiet.
+    "loggers": {"axes": {"level": "ERROR" if MODE == "test" else "WARNING"}},
 }

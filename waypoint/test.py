@@ -10,7 +10,9 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from waypoint.cases.models import Incident, Label
 from waypoint.cases.validation import IncidentDraft
@@ -19,7 +21,29 @@ from waypoint.orgs.models import Membership, Organisation, Role
 PASSWORD = "correct horse battery staple"
 
 
+class VerifiedClient(Client):
+    """A test client whose ``force_login`` gives a session confirmed by a second factor.
+
+    Outside demo mode every page asks for two-factor sign-in; tests that are not about signing in
+    get a session as after a full sign-in with an authenticator app (a confirmed device is created
+    for the user when they have none). ``verified=False`` gives a session that passed the password
+    step alone.
+    """
+
+    def force_login(self, user: Any, backend: str | None = None, verified: bool = True) -> None:
+        super().force_login(user, backend)
+        if not verified:
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 class BaseTestCase(TestCase):
+    client_class = VerifiedClient
+    client: VerifiedClient
     org_a: Organisation
     org_b: Organisation
     amara: User

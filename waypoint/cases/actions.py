@@ -9,6 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from waypoint.audit.log import record
+from waypoint.audit.models import Action
 from waypoint.cases.models import (
     INCIDENT_WORKFLOW,
     STAGE_WORKFLOW,
@@ -47,6 +49,17 @@ def record_incident(
         if incident.label == Label.AMBER_STRICT:
             # Whoever records a strictly shared incident is among its named users.
             incident.named_users.add(actor)
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            organisation=organisation,
+            target=incident,
+            details={
+                "persons": len(draft.persons),
+                "legs": len(draft.legs),
+                "selectors": len(draft.selectors),
+            },
+        )
     return incident
 
 
@@ -107,8 +120,16 @@ def change_status(*, actor: Any, incident: Incident, status: str, reason: str = 
             actor=actor,
             reason=reason,
         )
+        previous = locked.status
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
+        record(
+            actor=actor,
+            action=Action.STATUS_CHANGE,
+            organisation=incident.owner,
+            target=incident,
+            details={"from_status": previous, "to_status": status},
+        )
     incident.status = status
     return incident
 
@@ -141,8 +162,16 @@ def advance_offender(
             actor=actor,
             note=note,
         )
+        previous = locked.stage
         locked.stage = stage
         locked.save(update_fields=["stage"])
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            organisation=incident.owner,
+            target=offender.person,
+            details={"fields": ["offender.stage"], "from_stage": previous, "to_stage": stage},
+        )
     offender.stage = stage
     return offender
 
@@ -185,6 +214,17 @@ def request_label_change(
         )
         if not widens:
             _apply_label_change(change, decided_by=actor)
+        record(
+            actor=actor,
+            action=Action.LABEL_CHANGE_REQUESTED if widens else Action.LABEL_CHANGED,
+            organisation=incident.owner,
+            target=incident,
+            details={
+                "from_label": change.from_label,
+                "to_label": change.to_label,
+                "partners": [org.code for org in added],
+            },
+        )
     incident.refresh_from_db()
     return change
 
@@ -208,6 +248,13 @@ def decide_label_change(
             locked.status = LabelChangeStatus.REJECTED
             locked.decided_by, locked.decided_at = actor, timezone.now()
             locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        record(
+            actor=actor,
+            action=Action.LABEL_CHANGE_APPROVED if approve else Action.LABEL_CHANGE_REJECTED,
+            organisation=incident.owner,
+            target=incident,
+            details={"from_label": locked.from_label, "to_label": locked.to_label},
+        )
     change.refresh_from_db()
     return change
 
@@ -222,6 +269,13 @@ def withdraw_label_change(*, actor: Any, change: LabelChange) -> LabelChange:
         locked.status = LabelChangeStatus.WITHDRAWN
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        record(
+            actor=actor,
+            action=Action.LABEL_CHANGE_WITHDRAWN,
+            organisation=change.incident.owner,
+            target=change.incident,
+            details={"from_label": locked.from_label, "to_label": locked.to_label},
+        )
     change.refresh_from_db()
     return change
 
@@ -245,5 +299,19 @@ def set_named_users(*, actor: Any, incident: Incident, users: Iterable[Any]) -> 
         names = ", ".join(str(user) for user in outsiders)
         raise AccessDenied(f"only users of {incident.owner.code} can be named: {names}")
     with transaction.atomic():
+        before = {user.get_username() for user in incident.named_users.all()}
         incident.named_users.set(chosen)
+        after = {user.get_username() for user in chosen}
+        for action, users in (
+            (Action.NAMED_USER_ADDED, after - before),
+            (Action.NAMED_USER_REMOVED, before - after),
+        ):
+            if users:
+                record(
+                    actor=actor,
+                    action=action,
+                    organisation=incident.owner,
+                    target=incident,
+                    details={"users": sorted(users)},
+                )
     return incident

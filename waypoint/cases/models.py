@@ -41,6 +41,7 @@ from waypoint.reference.fields import (
     TermListField,
 )
 from waypoint.reference.models import MISSING_ANSWERS, UNKNOWN
+from waypoint.vault.fields import BlindIndexField, SealedTermField, SealedTextField
 
 CITIZENSHIP_ANSWERS = (*MISSING_ANSWERS, "stateless")
 INCIDENT_PLACE_ANSWERS = (*MISSING_ANSWERS, "international_waters")
@@ -235,7 +236,7 @@ class Incident(models.Model):
         _("aggravating circumstances"), vocabulary="aggravating_circumstance"
     )
     bias_motivations = TermListField(_("bias motivations"), vocabulary="bias_motivation")
-    narrative = models.TextField(_("narrative"), blank=True)
+    narrative = SealedTextField(_("narrative"), blank=True)
 
     source_type = TermField(_("source"), vocabulary="source_type", default=UNKNOWN)
     source_reliability = TermField(
@@ -247,7 +248,7 @@ class Incident(models.Model):
     verification_status = TermField(
         _("verification"), vocabulary="verification_status", default="reported"
     )
-    sources = models.TextField(_("source references"), blank=True)
+    sources = SealedTextField(_("source references"), blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -256,6 +257,9 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = IncidentQuerySet.as_manager()
+
+    #: The organisation whose key seals the owner-only fields (see waypoint.vault).
+    sealing_organisation_path: ClassVar[str] = "owner"
 
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "id": INTERNAL,
@@ -314,6 +318,9 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner.code}/{self.reference}"
+
+    def sealing_organisation_id(self) -> int:
+        return self.owner_id
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -424,6 +431,7 @@ class Incident(models.Model):
 class IncidentStatusChange(models.Model):
     """One step of an incident's status history."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="status_history")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
@@ -431,10 +439,13 @@ class IncidentStatusChange(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
+    reason = SealedTextField(blank=True)
+
+    sealing_organisation_path: ClassVar[str] = "incident__owner"
 
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "id": INTERNAL,
+        "public_id": INTERNAL,
         "incident": INTERNAL,
         "from_status": INTERNAL,
         "to_status": INTERNAL,
@@ -445,6 +456,9 @@ class IncidentStatusChange(models.Model):
 
     class Meta:
         ordering = ["incident", "at", "id"]
+
+    def sealing_organisation_id(self) -> int:
+        return self.incident.owner_id
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -474,7 +488,7 @@ class Person(models.Model):
     other_citizenships = CountryListField(_("other citizenships"))
     country_of_birth = CountryField(_("country of birth"), default=UNKNOWN)
     country_of_residence = CountryField(_("country of residence"), default=UNKNOWN)
-    migration_status = TermField(
+    migration_status = SealedTermField(
         _("migration status"), vocabulary="migration_status", default=UNKNOWN
     )
     accompaniment = TermField(
@@ -493,6 +507,8 @@ class Person(models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
+
+    sealing_organisation_path: ClassVar[str] = "incident__owner"
 
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "id": INTERNAL,
@@ -518,6 +534,9 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} in {self.incident_id}"
+
+    def sealing_organisation_id(self) -> int:
+        return self.incident.owner_id
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -580,24 +599,36 @@ CONTACT_KINDS = frozenset({"phone", "email", "address"})
 class PersonIdentifier(models.Model):
     """A name, date of birth, document number or contact of a person."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, models.CASCADE, related_name="identifiers")
     kind = TermField(_("kind"), vocabulary="identifier_kind")
-    value = models.CharField(_("value"), max_length=500)
+    value = SealedTextField(_("value"), max_length=500)
+    #: Exact-match search: ``filter(value_index=vault.blind_index_for(kind, text))``.
+    value_index = BlindIndexField(source="value", kind_field="kind")
+
+    sealing_organisation_path: ClassVar[str] = "person__incident__owner"
 
     #: Names, dates of birth and document numbers are personal; contacts and addresses
-    #: (``CONTACT_KINDS``) are firewalled. Both stay with the owner, encrypted.
+    #: (``CONTACT_KINDS``) are firewalled. Both stay with the owner, encrypted. The blind index
+    #: is a keyed hash, not the value, but equal indexes link records: it stays with the owner.
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "id": INTERNAL,
+        "public_id": INTERNAL,
         "person": INTERNAL,
         "kind": INTERNAL,
         "value": PERSONAL,
+        "value_index": PERSONAL,
     }
 
     class Meta:
         verbose_name = _("personal identifier")
 
+    def sealing_organisation_id(self) -> int:
+        return self.person.incident.owner_id
+
     def clean(self) -> None:
-        if self.kind == "date_of_birth":
+        # A value read from the database is sealed; it was checked when it was written.
+        if self.kind == "date_of_birth" and isinstance(self.value, str):
             try:
                 born = datetime.date.fromisoformat(self.value)
             except ValueError:
@@ -835,6 +866,7 @@ class OffenderRecord(models.Model):
 class StageChange(models.Model):
     """One step of an offender's criminal-justice history, with the date it took effect."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     offender = models.ForeignKey(OffenderRecord, models.CASCADE, related_name="stage_history")
     from_stage = models.CharField(max_length=12, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=12, choices=Stage.choices)
@@ -845,10 +877,13 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = SealedTextField(blank=True)
+
+    sealing_organisation_path: ClassVar[str] = "offender__person__incident__owner"
 
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "id": INTERNAL,
+        "public_id": INTERNAL,
         "offender": INTERNAL,
         "from_stage": INTERNAL,
         "to_stage": PUBLIC,
@@ -860,6 +895,9 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["offender", "recorded_at", "id"]
+
+    def sealing_organisation_id(self) -> int:
+        return self.offender.person.incident.owner_id
 
 
 class RouteLeg(models.Model):
@@ -975,23 +1013,33 @@ class Selector(models.Model):
     """A phone number, account, plate or other identifier seen in an incident, used to link
     incidents without revealing it."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="selectors")
     person = models.ForeignKey(
         Person, models.CASCADE, null=True, blank=True, related_name="selectors"
     )
     kind = TermField(_("kind"), vocabulary="selector_kind")
-    value = models.CharField(_("value"), max_length=300)
+    value = SealedTextField(_("value"), max_length=300)
+    #: Links incidents by the same selector without revealing it.
+    value_index = BlindIndexField(source="value", kind_field="kind")
+
+    sealing_organisation_path: ClassVar[str] = "incident__owner"
 
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "id": INTERNAL,
+        "public_id": INTERNAL,
         "incident": INTERNAL,
         "person": INTERNAL,
         "kind": INTERNAL,
         "value": RESTRICTED,
+        "value_index": RESTRICTED,
     }
 
     class Meta:
         verbose_name = _("selector")
+
+    def sealing_organisation_id(self) -> int:
+        return self.incident.owner_id
 
     def clean(self) -> None:
         if self.person_id and self.person and self.person.incident_id != self.incident_id:

@@ -2,8 +2,10 @@
 
 Pages, exports and API answers build on ``incident_view``. The owner organisation sees every
 field, with the owner-only classes (personal, restricted, firewalled) withheld until a user
-reveals them on purpose. Partners get the de-identified view: owner-only fields never leave, and
-when the owner asks, dates are coarsened to the month and places to the administrative area.
+reveals them on purpose (``revealed``). Partners get the de-identified view: owner-only fields
+never leave, and when the owner asks, dates are coarsened to the month and places to the
+administrative area. Owner-only values are sealed at rest (``waypoint.vault``): a row read from the
+database holds them as opaque ``Sealed`` values, which ``display`` never shows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from waypoint.reference.fields import (
     TermField,
     TermListField,
 )
+from waypoint.vault import reveal
+from waypoint.vault.fields import SealedTermField
+from waypoint.vault.sealing import Sealed
 
 #: Fields never shown as such: keys and links to the parent row.
 TECHNICAL = frozenset({"id", "public_id", "incident", "person", "offender"})
@@ -45,6 +50,16 @@ class FieldView:
     field_class: FieldClass
     #: Withheld from this viewer: an owner may reveal it; a partner never sees it.
     withheld: bool = False
+    #: What to ask for when revealing it (see ``waypoint.cases.revealing.locate``).
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A protected row an owner may reveal: an identifier or a selector, by kind."""
+
+    kind: str
+    target: str
 
 
 @dataclass
@@ -55,6 +70,7 @@ class PersonView:
     victimisation: list[FieldView] = field(default_factory=list)
     offender: list[FieldView] = field(default_factory=list)
     identifiers_withheld: int = 0
+    identifiers: list[Protected] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +82,7 @@ class IncidentView:
     persons: list[PersonView]
     legs: list[list[FieldView]]
     selectors_withheld: int
+    selectors: list[Protected] = field(default_factory=list)
 
     @property
     def deidentified(self) -> bool:
@@ -83,10 +100,16 @@ def incident_view(user: Any, incident: Incident) -> IncidentView:
         incident=incident,
         as_owner=as_owner,
         coarsened=coarsen,
-        fields=fields_of(incident, as_owner, coarsen),
+        fields=fields_of(incident, as_owner, coarsen, target="incident"),
         persons=[_person_view(person, as_owner, coarsen) for person in persons],
         legs=[fields_of(leg, as_owner, coarsen) for leg in incident.legs.all()],
-        selectors_withheld=incident.selectors.count(),
+        selectors_withheld=incident.selectors.count() if as_owner else 0,
+        selectors=[
+            Protected(catalogue.term_label("selector_kind", s.kind), f"selector:{s.public_id}")
+            for s in incident.selectors.all()
+        ]
+        if as_owner
+        else [],
     )
 
 
@@ -94,8 +117,16 @@ def _person_view(person: Person, as_owner: bool, coarsen: bool) -> PersonView:
     view = PersonView(
         public_id=str(person.public_id),
         role=catalogue.term_label("person_role", person.role),
-        fields=fields_of(person, as_owner, coarsen, skip={"role"}),
-        identifiers_withheld=len(person.identifiers.all()),
+        fields=fields_of(
+            person, as_owner, coarsen, skip={"role"}, target=f"person:{person.public_id}"
+        ),
+        identifiers_withheld=len(person.identifiers.all()) if as_owner else 0,
+        identifiers=[
+            Protected(catalogue.term_label("identifier_kind", i.kind), f"identifier:{i.public_id}")
+            for i in person.identifiers.all()
+        ]
+        if as_owner
+        else [],
     )
     victimisation = getattr(person, "victimisation", None)
     if victimisation is not None:
@@ -107,7 +138,11 @@ def _person_view(person: Person, as_owner: bool, coarsen: bool) -> PersonView:
 
 
 def fields_of(
-    instance: models.Model, as_owner: bool, coarsen: bool, skip: Iterable[str] = ()
+    instance: models.Model,
+    as_owner: bool,
+    coarsen: bool,
+    skip: Iterable[str] = (),
+    target: str = "",
 ) -> list[FieldView]:
     """The displayable fields of one row, in model order, as this viewer may see them."""
     classes: dict[str, FieldClass] = type(instance).field_classes  # type: ignore[attr-defined]
@@ -130,6 +165,7 @@ def fields_of(
                 value=value,
                 field_class=field_class,
                 withheld=owner_only,
+                target=target if owner_only else "",
             )
         )
     return views
@@ -139,7 +175,9 @@ def display(model_field: models.Field, value: Any, coarsen: bool = False) -> str
     """A value as a reader sees it: labels for codes, month only for coarsened dates."""
     if value is None or value == "" or value == []:
         return "—"
-    if isinstance(model_field, TermField):
+    if isinstance(value, Sealed):
+        return _("withheld")  # sealed: shown only through ``revealed``
+    if isinstance(model_field, TermField | SealedTermField):
         return catalogue.term_label(model_field.vocabulary, value)
     if isinstance(model_field, TermListField):
         return ", ".join(catalogue.term_label(model_field.vocabulary, code) for code in value)
@@ -158,6 +196,15 @@ def display(model_field: models.Field, value: Any, coarsen: bool = False) -> str
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
+
+
+def revealed(instance: models.Model, name: str) -> str:
+    """An owner-only value of ``instance`` as a reader sees it, decrypted.
+
+    The caller has checked that the user belongs to the owner organisation and may reveal it,
+    and records the audit event (with the user's justification for restricted fields).
+    """
+    return display(instance._meta.get_field(name), reveal(instance, name))  # type: ignore[arg-type]
 
 
 def leg_summary(leg: RouteLeg) -> str:

@@ -6,7 +6,8 @@ compiles SQL for every value it inserts: on SQLite it takes about half as long f
 incident rows as this writer takes for 100,000 incidents with their 1.6 million rows beneath
 (``bench/bench_demo.py``). Values are prepared with the backend's own adapters, so the rows are
 what ``bulk_create`` would have written; on PostgreSQL the id sequences are reset afterwards.
-Call inside a transaction.
+Owner-only values are sealed and identifiers indexed here with the vault's own functions, since
+``save()`` is bypassed. Call inside a transaction.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ from waypoint.demo.personas import (
 )
 from waypoint.demo.records import IncidentRecord
 from waypoint.orgs.models import Membership, Organisation
+from waypoint.vault import crypto
+from waypoint.vault.fields import BlindIndexField, SealedTextField
+from waypoint.vault.sealing import BulkSealer
 
 #: In the order rows must be inserted (a table after those it refers to).
 MODELS: tuple[type[models.Model], ...] = (
@@ -130,7 +134,7 @@ def _owner(organisation: Organisation) -> Owner:
 class Table:
     """One prepared INSERT and the rows waiting for it."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], sealer: BulkSealer) -> None:
         fields = model._meta.concrete_fields
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(field.column)) for field in fields)
@@ -143,14 +147,28 @@ class Table:
             for index, field in enumerate(fields)
             if (adapter := _adapter(field)) is not None
         ]
+        self.sealer = sealer
+        self.table = model._meta.db_table
+        position = {field.name: index for index, field in enumerate(fields)}
+        self.sealed = [
+            (index, str(field.column))
+            for index, field in enumerate(fields)
+            if isinstance(field, SealedTextField)
+        ]
+        self.indexes = [
+            (index, position[field.source], position[field.kind_field])
+            for index, field in enumerate(fields)
+            if isinstance(field, BlindIndexField)
+        ]
+        self.public_id = position.get("public_id", -1)
         self.rows: list[list[Any]] = []
         self.written = 0
         largest = model._default_manager.aggregate(largest=models.Max("id"))["largest"]
         self.next_id = (largest or 0) + 1
 
-    def add(self, row: dict[str, Any], **links: int | None) -> int:
-        """Queue a row under the next free id, with its links to rows queued before; answer the
-        id."""
+    def add(self, row: dict[str, Any], owner: int, **links: int | None) -> int:
+        """Queue a row of the ``owner`` organisation under the next free id, with its links to
+        rows queued before; answer the id."""
         row_id = self.next_id
         self.next_id = row_id + 1
         row["id"] = row_id
@@ -160,12 +178,26 @@ class Table:
             values = list(self.values(row))
         except KeyError:
             values = list(self.values(self.defaults | row))
+        if self.sealed:
+            self._seal(values, owner)
         for index, adapt in self.adapters:
             value = values[index]
             if value is not None:
                 values[index] = adapt(value)
         self.rows.append(values)
         return row_id
+
+    def _seal(self, values: list[Any], owner: int) -> None:
+        for index, source, kind in self.indexes:
+            text = values[source]
+            values[index] = self.sealer.index(values[kind], text) if text else ""
+        row = ""
+        for index, column in self.sealed:
+            text = values[index]
+            if text:
+                row = row or str(values[self.public_id])
+                aad = crypto.field_aad(self.table, column, row)
+                values[index] = crypto.seal(self.sealer.key_for(owner), text, aad)
 
     def flush(self, cursor: Any) -> None:
         if self.rows:
@@ -223,6 +255,8 @@ def _datetime_adapter() -> Callable[[Any], Any]:
 def _default(field: models.Field) -> Any:
     if not field.has_default():
         return None
+    if isinstance(field, SealedTextField):
+        return field.get_default()  # plaintext, sealed row by row
     return field.get_db_prep_save(field.get_default(), connection)
 
 
@@ -233,9 +267,10 @@ def write_incidents(
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, int]:
     """Write the records; answer the rows written per table."""
-    tables = {model: Table(model) for model in MODELS}
+    sealer = BulkSealer()
+    tables = {model: Table(model, sealer) for model in MODELS}
     pending = 0
-    with connection.cursor() as cursor, _without_cycle_collection():
+    with connection.cursor() as cursor, _without_cycle_collection(), _larger_cache(cursor):
         for record in records:
             _add(record, tables)
             pending += 1
@@ -266,29 +301,47 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _larger_cache(cursor: Any) -> Iterator[None]:
+    """Give SQLite a page cache of up to 256 MiB while writing: the indexes of public ids and
+    blind indexes take random keys, and with the default 2 MiB cache most of their inserts
+    read and write pages from disk."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    (before,) = cursor.fetchone()
+    cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _flush(tables: dict[type[models.Model], Table], cursor: Any) -> None:
     for table in tables.values():
         table.flush(cursor)
 
 
 def _add(record: IncidentRecord, tables: dict[type[models.Model], Table]) -> None:
-    incident_id = tables[Incident].add(record.incident)
+    owner = record.incident["owner_id"]
+    incident_id = tables[Incident].add(record.incident, owner)
     for row in record.history:
-        tables[IncidentStatusChange].add(row, incident_id=incident_id)
+        tables[IncidentStatusChange].add(row, owner, incident_id=incident_id)
     person_ids = []
     for person in record.persons:
-        person_id = tables[Person].add(person.person, incident_id=incident_id)
+        person_id = tables[Person].add(person.person, owner, incident_id=incident_id)
         person_ids.append(person_id)
         for row in person.identifiers:
-            tables[PersonIdentifier].add(row, person_id=person_id)
+            tables[PersonIdentifier].add(row, owner, person_id=person_id)
         if person.victimisation is not None:
-            tables[Victimisation].add(person.victimisation, person_id=person_id)
+            tables[Victimisation].add(person.victimisation, owner, person_id=person_id)
         if person.offender is not None:
-            offender_id = tables[OffenderRecord].add(person.offender, person_id=person_id)
+            offender_id = tables[OffenderRecord].add(person.offender, owner, person_id=person_id)
             for row in person.stages:
-                tables[StageChange].add(row, offender_id=offender_id)
+                tables[StageChange].add(row, owner, offender_id=offender_id)
     for row in record.legs:
-        tables[RouteLeg].add(row, incident_id=incident_id)
+        tables[RouteLeg].add(row, owner, incident_id=incident_id)
     for row, index in record.selectors:
-        owner_id = person_ids[index] if index is not None else None
-        tables[Selector].add(row, incident_id=incident_id, person_id=owner_id)
+        linked = person_ids[index] if index is not None else None
+        tables[Selector].add(row, owner, incident_id=incident_id, person_id=linked)

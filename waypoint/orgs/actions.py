@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from waypoint.audit.log import Target, record
+from waypoint.audit.models import Action
 from waypoint.orgs.access import AccessDenied, roles_in
 from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
 
@@ -27,9 +29,11 @@ def add_partner(
         existing = SharingAgreement.objects.active().filter(owner=owner, partner=partner).first()
         if existing is not None:
             return existing
-        return SharingAgreement.objects.create(
+        agreement = SharingAgreement.objects.create(
             owner=owner, partner=partner, note=note, created_by=actor
         )
+        record(actor=actor, action=Action.PARTNER_ADDED, organisation=owner, target=partner)
+        return agreement
 
 
 def revoke_partner(*, actor: Any, agreement: SharingAgreement) -> SharingAgreement:
@@ -40,18 +44,44 @@ def revoke_partner(*, actor: Any, agreement: SharingAgreement) -> SharingAgreeme
         if locked.revoked_at is None:
             locked.revoked_at, locked.revoked_by = timezone.now(), actor
             locked.save(update_fields=["revoked_at", "revoked_by"])
+            record(
+                actor=actor,
+                action=Action.PARTNER_REVOKED,
+                organisation=agreement.owner,
+                target=agreement.partner,
+            )
     agreement.refresh_from_db()
     return agreement
 
 
 def grant_role(*, actor: Any, user: Any, organisation: Organisation, role: str) -> Membership:
     require_admin(actor, organisation)
-    membership, _ = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Role(role)
-    )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=Role(role)
+        )
+        if created:
+            record(
+                actor=actor,
+                action=Action.MEMBERSHIP_CHANGED,
+                organisation=organisation,
+                target=Target("user", user.get_username(), organisation),
+                details={"role": role, "change": "granted"},
+            )
     return membership
 
 
 def revoke_role(*, actor: Any, user: Any, organisation: Organisation, role: str) -> None:
     require_admin(actor, organisation)
-    Membership.objects.filter(user=user, organisation=organisation, role=role).delete()
+    with transaction.atomic():
+        deleted, _ = Membership.objects.filter(
+            user=user, organisation=organisation, role=role
+        ).delete()
+        if deleted:
+            record(
+                actor=actor,
+                action=Action.MEMBERSHIP_CHANGED,
+                organisation=organisation,
+                target=Target("user", user.get_username(), organisation),
+                details={"role": role, "change": "revoked"},
+            )

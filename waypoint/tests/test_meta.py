@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 from django.core.management import call_command
@@ -52,6 +53,7 @@ class SettingsTests(SimpleTestCase):
                     "PATH": "/usr/bin:/bin",
                     "WAYPOINT_MODE": "production",
                     "WAYPOINT_SECRET_KEY_FILE": key.name,
+                    "WAYPOINT_MASTER_KEY": base64.b64encode(b"m" * 32).decode(),
                 },
                 capture_output=True,
                 text=True,

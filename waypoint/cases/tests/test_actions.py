@@ -18,6 +18,7 @@ from waypoint.cases.validation import IncidentInvalid, PersonDraft, StageStep
 from waypoint.lib.workflow import TransitionError
 from waypoint.orgs.access import AccessDenied
 from waypoint.test import BaseTestCase
+from waypoint.vault import reveal
 
 
 class RecordIncidentTests(BaseTestCase):
@@ -87,7 +88,7 @@ class StatusTests(BaseTestCase):
             [(s.from_status, s.to_status) for s in steps],
             [(Status.DRAFT, Status.SUBMITTED), (Status.SUBMITTED, Status.VALIDATED)],
         )
-        self.assertEqual(steps.reverse()[0].reason, "checked against the police file")
+        self.assertEqual(reveal(steps.reverse()[0], "reason"), "checked against the police file")
 
     def test_it_refuses_a_transition_the_table_does_not_allow(self) -> None:
         incident = self.incident(self.org_a)

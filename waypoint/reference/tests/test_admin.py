@@ -4,9 +4,12 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 
 from waypoint.reference.models import Term
+from waypoint.test import VerifiedClient
 
 
 class AdminTests(TestCase):
+    # The administration site asks for two-factor sign-in; this client's force_login gives it.
+    client_class = VerifiedClient
     eve: User
 
     @classmethod

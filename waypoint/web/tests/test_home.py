@@ -7,17 +7,13 @@ import datetime
 from django.urls import reverse
 
 from waypoint.cases.models import Label, Person
-from waypoint.test import PASSWORD, BaseTestCase
+from waypoint.test import BaseTestCase
 
 
 class LoginTests(BaseTestCase):
     def test_it_sends_a_signed_out_visitor_to_the_login_page(self) -> None:
         response = self.client.get("/")
         self.assertRedirects(response, "/login/?next=/")
-
-    def test_it_signs_in_with_a_password(self) -> None:
-        response = self.client.post("/login/", {"username": "amara", "password": PASSWORD})
-        self.assertRedirects(response, "/")
 
     def test_it_refuses_a_wrong_password_with_a_message(self) -> None:
         response = self.client.post("/login/", {"username": "amara", "password": "nope"})
@@ -85,5 +81,6 @@ class HomeTests(BaseTestCase):
     def test_it_keeps_the_number_of_queries_fixed(self) -> None:
         self.client.force_login(self.amara)
         self.client.get("/")
-        with self.assertNumQueries(5):
+        # The session, the user and the device that confirmed the session, then the page's own.
+        with self.assertNumQueries(6):
             self.client.get("/")
