@@ -50,7 +50,7 @@ def reveal(request: HttpRequest, public_id: str) -> HttpResponse:
     field = request.POST.get("field") or request.GET.get("field", "")
     row = locate(incident, target)
     protected_field(row, field)
-    label = row._meta.get_field(field).verbose_name
+    label = getattr(row._meta.get_field(field), "verbose_name", field)
     bound = request.POST if request.method == "POST" else None
     form = RevealForm(bound, initial={"target": target, "field": field})
     if form.is_bound and form.is_valid():

@@ -7,7 +7,7 @@ see answers exactly like a record that does not exist.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -35,7 +35,7 @@ def _is_active_user(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _member_organisation_ids(user: Any) -> QuerySet[Membership, dict[str, Any]]:
+def _member_organisation_ids(user: Any) -> QuerySet[Membership, Any]:
     """A subquery of the ids of the user's active organisations: evaluated inside each query,
     so a revoked membership or a disabled organisation takes effect at once."""
     return Membership.objects.filter(user_id=user.pk, organisation__is_active=True).values(
@@ -86,7 +86,7 @@ def visibility_condition(user: Any) -> Q | None:
     own = Q(owner_id__in=organisations) & (~Q(label=Label.AMBER_STRICT) | named)
     partner = Q(label=Label.AMBER) & (named_partner | agreement)
     everyone = Q(label=Label.GREEN) & Exists(organisations)
-    return Q(owner__is_active=True) & (own | partner | everyone)
+    return cast(Q, Q(owner__is_active=True) & (own | partner | everyone))
 
 
 def is_owner_member(user: Any, incident: Incident) -> bool:

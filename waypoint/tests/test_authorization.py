@@ -171,6 +171,9 @@ def staff_routes() -> list[tuple[str, str]]:
 
 
 class AuthorizationMatrixTests(BaseTestCase):
+    users: dict[str, Any]
+    incidents: dict[str, Incident]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -182,7 +185,7 @@ class AuthorizationMatrixTests(BaseTestCase):
             ),
         }
         SharingAgreement.objects.create(owner=cls.org_a, partner=cls.org_b)
-        cls.users: dict[str, Any] = {}
+        cls.users = {}
         for persona in PERSONAS:
             if persona.relation in RELATIONS:
                 user = cls.make_user(persona.name, orgs[persona.relation], persona.role)
@@ -195,7 +198,7 @@ class AuthorizationMatrixTests(BaseTestCase):
             else:
                 continue
             cls.users[persona.name] = user
-        cls.incidents: dict[str, Incident] = {}
+        cls.incidents = {}
         for label in SEES:
             record = cls.incident(cls.org_a, f"M-{label}", label=label)
             record.named_users.add(cls.users["own_named"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from typing import Any
 
 from django.test import tag
 
@@ -34,7 +35,7 @@ NEVER_FOLLOW = ("/logout/", "/static/", "/i18n/")
 PAGE_LIMIT = 60
 
 
-def protected_fields() -> dict[type, list[str]]:
+def protected_fields() -> dict[Any, list[str]]:
     """Every protected field of the case models, but blind indexes (keyed hashes, derived)."""
     models = [
         Incident, IncidentStatusChange, Person, PersonIdentifier, Victimisation, OffenderRecord,
@@ -43,7 +44,7 @@ def protected_fields() -> dict[type, list[str]]:
     return {
         model: [
             name
-            for name, klass in model.field_classes.items()
+            for name, klass in model.field_classes.items()  # type: ignore[attr-defined]
             if klass in OWNER_ONLY and not isinstance(model._meta.get_field(name), BlindIndexField)
         ]
         for model in models
@@ -52,6 +53,8 @@ def protected_fields() -> dict[type, list[str]]:
 
 @tag("slow")
 class CanaryTests(BaseTestCase):
+    users: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -125,7 +128,8 @@ class CanaryTests(BaseTestCase):
                 )
 
     def test_it_never_shows_the_canary_to_anybody(self) -> None:
-        leaks, visited = [], {}
+        leaks: list[str] = []
+        visited: dict[str, list[str]] = {}
         for name, user in self.users.items():
             self.client.logout()
             self.client.force_login(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from waypoint.cases.models import (
     Label,
@@ -21,6 +22,9 @@ CANARY = "CANARY-7f3a9c"
 
 
 class IncidentPageTests(BaseTestCase):
+    shared: Any
+    secret: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

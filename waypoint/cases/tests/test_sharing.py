@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from waypoint.cases.actions import (
     decide_label_change,
     request_label_change,
@@ -17,6 +19,9 @@ from waypoint.test import BaseTestCase
 
 
 class FourEyesTests(BaseTestCase):
+    giulia: Any
+    marco: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -112,6 +117,8 @@ class FourEyesTests(BaseTestCase):
 
 
 class AgreementTests(BaseTestCase):
+    marco: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from waypoint.cases.models import Incident, Label
 from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
 from waypoint.test import BaseTestCase
@@ -25,6 +27,12 @@ MATRIX = {
 
 
 class VisibilityMatrixTests(BaseTestCase):
+    org_c: Any
+    org_d: Any
+    named_member: Any
+    viewers: Any
+    incidents: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
