@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from waypoint.audit.log import record
+from waypoint.audit.models import Action
 from waypoint.orgs.models import Membership
 from waypoint.web import actions, sessions, twofactor
 from waypoint.web.forms import CodeForm, PasswordConfirmForm
@@ -55,7 +58,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            record(actor=user, action=Action.PASSWORD_CHANGED, target=user, request=request)
         # Keeps this session (under a new key); the user's other sessions end.
         update_session_auth_hash(request, form.user)
         sessions.record(request)

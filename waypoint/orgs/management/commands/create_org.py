@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from waypoint.audit.log import record
+from waypoint.audit.models import Action
 from waypoint.orgs.management import arguments
 from waypoint.orgs.models import Organisation
 
@@ -56,6 +58,8 @@ class Command(BaseCommand):
             organisation = Organisation(**values)
             organisation.full_clean()
             organisation.save()
+            # Run by the operator at the server, not by a signed-in user: the system acts.
+            record(actor=None, action=Action.CREATE, target=organisation)
         self.stdout.write(f"Created organisation {organisation}.")
 
     def _confirm(self, existing: Organisation, values: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from waypoint.audit.log import Target, record
+from waypoint.audit.models import Action
 from waypoint.orgs.management import arguments
 from waypoint.orgs.models import Membership, Organisation, Role
 
@@ -133,14 +135,30 @@ class Command(BaseCommand):
             self.stdout.write(f"{user.username} is a platform administrator already.")
             return
         user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
+        with transaction.atomic():
+            user.save(update_fields=["is_staff", "is_superuser"])
+            record(
+                actor=None,
+                action=Action.MEMBERSHIP_CHANGED,
+                target=user,
+                details={"role": "platform_admin", "change": "granted"},
+            )
         self.stdout.write(f"{user.username} is now a platform administrator.")
 
     def _add_role(self, user: Any, organisation: Organisation | None, role: str) -> None:
         assert organisation is not None
-        _, created = Membership.objects.get_or_create(
-            user=user, organisation=organisation, role=role
-        )
+        with transaction.atomic():
+            _, created = Membership.objects.get_or_create(
+                user=user, organisation=organisation, role=role
+            )
+            if created:
+                record(
+                    actor=None,
+                    action=Action.MEMBERSHIP_CHANGED,
+                    organisation=organisation,
+                    target=Target("user", user.get_username(), organisation),
+                    details={"role": role, "change": "granted"},
+                )
         label = Role(role).label
         state = "added" if created else "held already"
         self.stdout.write(f"Role {role} ({label}) at {organisation.code}: {state}.")
