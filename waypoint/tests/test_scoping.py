@@ -46,6 +46,9 @@ ALLOWED = {
     "audit/management/commands/audit.py",
     "audit/access.py",
     "audit/models.py",
+    # Key rotation re-seals every protected value as a system job (it reaches the tables
+    # through the models generically, which this scan would not see; listed to document it).
+    "vault/rotation.py",
     # The shared test fixtures.
     "test.py",
 }
