@@ -15,6 +15,7 @@ from tqdm import tqdm
 from waypoint.cases.models import Incident
 from waypoint.demo.generate import generate
 from waypoint.demo.personas import DEMO_PASSWORD, ORGANISATIONS, USERS, UserSpec
+from waypoint.demo.producer import in_background
 from waypoint.demo.write import ensure_world, write_incidents
 
 URL = "http://127.0.0.1:8000/"
@@ -66,12 +67,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             world = ensure_world()
             salt = Incident.objects.order_by("-id").values_list("id", flat=True).first() or 0
-            records = generate(
-                world,
-                seed=seed,
-                count=count,
-                today=timezone.localdate(),
-                salt=salt,
+            today = timezone.localdate()
+            records = in_background(
+                lambda: generate(world, seed=seed, count=count, today=today, salt=salt)
             )
             with tqdm(
                 total=count, file=sys.stderr, unit=" incidents", disable=not show_progress
