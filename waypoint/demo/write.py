@@ -45,7 +45,7 @@ from waypoint.demo.personas import (
     recording_roles,
 )
 from waypoint.demo.records import IncidentRecord
-from waypoint.orgs.models import Membership, Organisation
+from waypoint.orgs.models import Membership, Organisation, SharingAgreement
 from waypoint.vault import crypto
 from waypoint.vault.fields import BlindIndexField, SealedTextField
 from waypoint.vault.sealing import BulkSealer
@@ -65,10 +65,24 @@ MODELS: tuple[type[models.Model], ...] = (
 BATCH = 2000
 
 
+#: Standing sharing agreements (owner, partner): each owner's TLP:AMBER records reach the partner.
+#: Org A (Italy) and Org B (Greece) share both ways, as the personas Amara and Chen expect.
+AGREEMENTS = (
+    ("ITA-POL", "GRC-HP"),
+    ("GRC-HP", "ITA-POL"),
+    ("ESP-GC", "MAR-DMB"),
+    ("MEX-INM", "USA-HSI"),
+    ("USA-HSI", "MEX-INM"),
+    ("THA-DSI", "MYS-PDRM"),
+)
+
+
 def ensure_world() -> World:
-    """Create the demo organisations and users that do not exist yet; answer who records what."""
+    """Create the demo organisations, users and sharing agreements that do not exist yet;
+    answer who records what."""
     organisations = _organisations()
     _users(organisations)
+    _agreements(organisations)
     return World([_owner(organisation) for organisation in organisations.values()])
 
 
@@ -108,6 +122,17 @@ def _users(organisations: dict[str, Organisation]) -> None:
         for role in spec.roles:
             Membership.objects.get_or_create(
                 user=user, organisation=organisations[spec.organisation], role=role
+            )
+
+
+def _agreements(organisations: dict[str, Organisation]) -> None:
+    for owner, partner in AGREEMENTS:
+        if owner in organisations and partner in organisations:
+            SharingAgreement.objects.get_or_create(
+                owner=organisations[owner],
+                partner=organisations[partner],
+                revoked_at=None,
+                defaults={"note": "Demo agreement"},
             )
 
 

@@ -11,10 +11,10 @@ from django.core.management.base import CommandError
 from django.db.models import Model
 from django.test import TestCase, override_settings
 
-from waypoint.cases.models import Incident, IncidentStatusChange, Person, RouteLeg
+from waypoint.cases.models import Incident, IncidentStatusChange, Label, Person, RouteLeg
 from waypoint.demo.personas import DEMO_PASSWORD
 from waypoint.demo.write import MODELS
-from waypoint.orgs.models import Membership
+from waypoint.orgs.models import Membership, SharingAgreement
 from waypoint.vault.fields import SealedTextField
 from waypoint.vault.sealing import reveal_each
 
@@ -140,3 +140,25 @@ class DemoCommandTests(TestCase):
         self.assertEqual(raised.exception.returncode, 2)
         self.assertIn("production", str(raised.exception))
         self.assertFalse(User.objects.filter(username="amara").exists())
+
+
+class AgreementTests(TestCase):
+    def test_it_lets_org_b_see_org_a_amber_records(self) -> None:
+        with override_settings(MODE="demo"):
+            call_command(
+                "demo",
+                "--incidents",
+                "300",
+                "--seed",
+                "3",
+                stdout=StringIO(),
+                stderr=StringIO(),
+                verbosity=0,
+            )
+        self.assertTrue(
+            SharingAgreement.objects.filter(owner__code="ITA-POL", partner__code="GRC-HP").exists()
+        )
+        chen = User.objects.get(username="chen")
+        seen = Incident.objects.visible_to(chen)
+        self.assertTrue(seen.filter(owner__code="ITA-POL", label=Label.AMBER).exists())
+        self.assertFalse(seen.filter(owner__code="ITA-POL", label=Label.RED).exists())
