@@ -6,9 +6,6 @@ rows, so a draft built here is exactly what gets written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from waypoint.cases.models import (
     Incident,
     OffenderRecord,
@@ -19,31 +16,9 @@ from waypoint.cases.models import (
     Victimisation,
 )
 from waypoint.cases.validation import IncidentDraft, PersonDraft, SelectorDraft, StageStep
+from waypoint.cases.writing import IncidentRecord, PersonRecord, Row
 
-Row = dict[str, Any]
-
-
-@dataclass(slots=True)
-class PersonRecord:
-    person: Row
-    identifiers: list[Row] = field(default_factory=list)
-    victimisation: Row | None = None
-    offender: Row | None = None
-    #: ``StageChange`` rows in order; the last one's ``to_stage`` is the offender's stage.
-    stages: list[Row] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class IncidentRecord:
-    incident: Row
-    #: ``IncidentStatusChange`` rows in order.
-    history: list[Row]
-    persons: list[PersonRecord] = field(default_factory=list)
-    legs: list[Row] = field(default_factory=list)
-    #: (``Selector`` row, index into ``persons`` or None).
-    selectors: list[tuple[Row, int | None]] = field(default_factory=list)
-    #: What produced it (a route or scenario key); not written.
-    scenario: str = ""
+__all__ = ["IncidentRecord", "PersonRecord", "Row", "as_draft"]
 
 
 def as_draft(record: IncidentRecord) -> IncidentDraft:

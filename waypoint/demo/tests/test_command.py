@@ -27,8 +27,13 @@ def demo(**options: Any) -> str:
 
 def snapshot() -> list[list[tuple[Any, ...]]]:
     """Every generated row of every table, in id order, with sealed values revealed (sealing
-    draws a fresh nonce each time, so the stored tokens differ from run to run)."""
+    draws a fresh nonce each time, so the stored tokens differ from run to run). Ids count from
+    each table's first generated row: on PostgreSQL they come from sequences, which never go back."""
     tables = []
+    first_ids = {
+        model: model._default_manager.order_by("id").values_list("id", flat=True).first() or 0
+        for model in MODELS
+    }
     for model in MODELS:
         fields = model._meta.concrete_fields
         rows = list(model._default_manager.order_by("id").select_related(*_parents(model)))
@@ -42,13 +47,23 @@ def snapshot() -> list[list[tuple[Any, ...]]]:
                 tuple(
                     revealed[field.name][index]
                     if field.name in revealed
-                    else field.value_from_object(row)
+                    else _relative(field, row, first_ids)
                     for field in fields
                 )
                 for index, row in enumerate(rows)
             ]
         )
     return tables
+
+
+def _relative(field: Any, row: Model, first_ids: dict[Any, int]) -> Any:
+    value = field.value_from_object(row)
+    if field.primary_key:
+        return value - first_ids[type(row)]
+    target = field.related_model if field.is_relation else None
+    if target in first_ids and value is not None:
+        return value - first_ids[target]
+    return value
 
 
 def _parents(model: type[Model]) -> list[str]:
