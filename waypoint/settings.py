@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "waypoint.audit",
     "waypoint.vault",
     "waypoint.cases",
+    "waypoint.bulk",
     "waypoint.demo",
     "waypoint.web",
 ]
@@ -309,3 +310,14 @@ LOGGING = {
     # django-axes warns of every failed sign-in; the audit log keeps those, so tests stay quiet.
     "loggers": {"axes": {"level": "ERROR" if MODE == "test" else "WARNING"}},
 }
+
+# Imports: uploaded files wait here for a worker, beside each job's progress and error report.
+WAYPOINT_JOB_DIR = Path(env_str("WAYPOINT_JOB_DIR", str(VAR_DIR / "jobs"))).resolve()
+# Who runs an import submitted on a page or through the API: "inline" in the request (tests),
+# "thread" in the serving process (the demo), "worker" for `waypoint work_jobs` (production).
+WAYPOINT_JOB_RUNNER = env_choice(
+    "WAYPOINT_JOB_RUNNER",
+    ("inline", "thread", "worker"),
+    {"test": "inline", "demo": "thread"}.get(MODE, "worker"),
+)
+WAYPOINT_IMPORT_MAX_BYTES = env_int("WAYPOINT_IMPORT_MAX_BYTES", 512 * 1024 * 1024)

@@ -117,6 +117,7 @@ SAFE_DETAILS: dict[str, Callable[[Any], Any]] = {
     "partners": _org_codes,
     "person": _public_id,
     "request": _public_id,
+    "job": _public_id,
     # Sizes of what was written, exported or verified.
     "count": _count,
     "persons": _count,

@@ -240,14 +240,14 @@ def write_incidents(
     pending = 0
     with connection.cursor() as cursor, _without_cycle_collection(), _larger_cache(cursor):
         for record in records:
-            _add(record, tables)
+            add_record(record, tables)
             pending += 1
             if pending == batch:
-                _flush(tables, cursor)
+                flush_tables(tables, cursor)
                 if progress:
                     progress(pending)
                 pending = 0
-        _flush(tables, cursor)
+        flush_tables(tables, cursor)
         if progress and pending:
             progress(pending)
     return {model._meta.label: table.written for model, table in tables.items()}
@@ -284,16 +284,23 @@ def _larger_cache(cursor: Any) -> Iterator[None]:
         cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _flush(tables: dict[type[models.Model], Table], cursor: Any) -> None:
+def flush_tables(tables: dict[type[models.Model], Table], cursor: Any) -> None:
     for table in tables.values():
         table.flush(cursor)
 
 
-def _add(record: IncidentRecord, tables: dict[type[models.Model], Table]) -> None:
+def add_record(
+    record: IncidentRecord,
+    tables: dict[type[models.Model], Table],
+    incident_id: int | None = None,
+) -> int:
+    """Queue an incident's rows; answer its id. With ``incident_id``, the incident row exists
+    already (an update): only the rows beneath it are queued."""
     owner = record.incident["owner_id"]
-    incident_id = tables[Incident].add(record.incident, owner)
-    for row in record.history:
-        tables[IncidentStatusChange].add(row, owner, incident_id=incident_id)
+    if incident_id is None:
+        incident_id = tables[Incident].add(record.incident, owner)
+        for row in record.history:
+            tables[IncidentStatusChange].add(row, owner, incident_id=incident_id)
     person_ids = []
     for person in record.persons:
         person_id = tables[Person].add(person.person, owner, incident_id=incident_id)
@@ -311,3 +318,4 @@ def _add(record: IncidentRecord, tables: dict[type[models.Model], Table]) -> Non
     for row, index in record.selectors:
         linked = person_ids[index] if index is not None else None
         tables[Selector].add(row, owner, incident_id=incident_id, person_id=linked)
+    return incident_id

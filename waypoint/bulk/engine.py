@@ -1,0 +1,577 @@
+"""Running an import: read, validate, and write everything or nothing.
+
+The whole import is one database transaction. Records are read, validated and written in
+batches, so memory holds a batch, not the file; if any record is rejected (and the user did not
+ask for ``accept_valid``), or this is a dry run, the transaction is rolled back at the end and the
+database is exactly as before. A killed process, a full disk or a lost connection ends the
+transaction the same way: the database never sees a half import.
+
+A record's reference (unique within the owner) decides what happens to it: a new reference is
+created; a known one whose content is unchanged (same keyed fingerprint as when last imported)
+is left alone; a known one with new content is updated in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import itertools
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waypoint.audit.log import record as audit
+from waypoint.audit.models import Action
+from waypoint.bulk import importers
+from waypoint.bulk.fastcheck import validate_quickly
+from waypoint.bulk.formats import Format, ReadContext
+from waypoint.bulk.mapping import Issue, SourceRecord, text_of
+from waypoint.bulk.models import ImportedRecord, ImportJob
+from waypoint.bulk.sources import SourceError, open_tables
+from waypoint.cases import writing
+from waypoint.cases.models import Incident, Label, RouteLeg, Selector
+from waypoint.cases.validation import IncidentDraft, PersonDraft
+from waypoint.orgs.access import require_recorder
+from waypoint.orgs.models import Organisation
+from waypoint.vault import crypto, keys
+
+BATCH = 500
+#: Problems kept in memory and in the job row; the CSV report has them all.
+ERRORS_KEPT = 1000
+#: Fields of an incident an import does not change on an existing record.
+KEPT_ON_UPDATE = frozenset(
+    {"id", "public_id", "owner", "created_by", "created_at", "updated_at", "label", "status"}
+)
+
+
+class RolledBack(Exception):
+    """Raised inside the transaction to undo it: a dry run, or rows were rejected."""
+
+
+@dataclass
+class ImportReport:
+    format: str = ""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rows_read: int = 0
+    error_count: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    #: Whether anything was written (false for a dry run and for a rejected import).
+    written: bool = False
+
+    @property
+    def accepted(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def add_problem(self, issue: Issue) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append(issue)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "rows_read": self.rows_read,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "error_count": self.error_count,
+            "errors": [issue.as_dict() for issue in self.errors],
+            "notices": self.notices,
+        }
+
+
+@dataclass
+class ImportOptions:
+    format: str = "auto"
+    label: str | None = None
+    dry_run: bool = False
+    accept_valid: bool = False
+    #: Where to write every problem as CSV (the downloadable report).
+    report_path: Path | None = None
+    #: With accept_valid: where to write the rejected rows with their reasons, to fix and re-import.
+    rejected_path: Path | None = None
+    #: Called with the number of rows read so far and the expected total (or None).
+    progress: Callable[[int, int | None], None] | None = None
+    job: ImportJob | None = None
+
+
+def run_import(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    path: str | Path,
+    name: str | None = None,
+    options: ImportOptions | None = None,
+) -> ImportReport:
+    """Import a file for ``organisation``; answer what happened.
+
+    Raises ``SourceError`` when the file cannot be read as a table at all and ``AccessDenied``
+    when the actor may not record for the organisation; nothing is written in either case.
+    """
+    options = options or ImportOptions()
+    require_recorder(actor, organisation)
+    if options.label and options.label not in Label.values:
+        raise SourceError(name or str(path), f"unknown sharing label {options.label!r}")
+    tables = open_tables(path, name)
+    fmt = importers.detect(tables) if options.format == "auto" else importers.get(options.format)
+    report = ImportReport(format=fmt.name, dry_run=options.dry_run)
+    for table in tables:
+        report.notices += [f"{table.file}: {note}" for note in table.notes]
+    context = ReadContext(label=options.label or Label.RED)
+    expected = sum(table.size_hint or 0 for table in tables) or None
+    run = _Run(actor, organisation, options, report, expected)
+    try:
+        with transaction.atomic(), run.outputs():
+            run.process(fmt.read(tables, context))
+            report.notices += context.notices
+            if options.dry_run or (report.rejected and not options.accept_valid):
+                raise RolledBack
+            run.finish(fmt)
+            report.written = True
+    except RolledBack:
+        report.written = False
+    return report
+
+
+class _Run:
+    def __init__(
+        self,
+        actor: Any,
+        organisation: Organisation,
+        options: ImportOptions,
+        report: ImportReport,
+        expected: int | None,
+    ) -> None:
+        self.actor, self.organisation, self.options, self.report = (
+            actor,
+            organisation,
+            options,
+            report,
+        )
+        self.expected = expected
+        self.seen: dict[str, int] = {}
+        self.writer: _Writer | None = None
+        self.report_out: _ReportWriter | None = None
+        self.rejected_out: _RejectedRows | None = None
+
+    def outputs(self) -> Any:
+        return _Outputs(self)
+
+    def process(self, records: Iterable[SourceRecord]) -> None:
+        for batch in _batched(records, BATCH):
+            valid = [record for record in batch if self._check(record)]
+            self._store(valid)
+            if self.options.progress:
+                self.options.progress(self.report.rows_read, self.expected)
+
+    def _check(self, record: SourceRecord) -> bool:
+        self.report.rows_read += len(record.rows)
+        issues = list(record.issues)
+        first_row = self.seen.get(record.reference)
+        if first_row is not None and not issues:
+            issues.append(_duplicate(record, first_row))
+        elif record.reference:
+            self.seen[record.reference] = record.rows[0].number if record.rows else 0
+        if not issues and record.draft is not None:
+            # Validated without the owner: the reference is known to the owner when this is
+            # an update, which the uniqueness rule would reject.
+            issues += [_issue_for(record, problem) for problem in validate_quickly(record.draft)]
+        if not issues and record.draft is None:
+            issues.append(_unreadable(record))
+        if issues:
+            self._reject(record, issues)
+            return False
+        return True
+
+    def _reject(self, record: SourceRecord, issues: list[Issue]) -> None:
+        self.report.rejected += 1
+        for issue in issues:
+            self.report.add_problem(issue)
+            if self.report_out:
+                self.report_out.write(issue)
+        if self.rejected_out:
+            self.rejected_out.write(record, issues)
+
+    def _store(self, records: list[SourceRecord]) -> None:
+        if not records:
+            return
+        existing = _existing(self.organisation, [record.reference for record in records])
+        writing_now = not self.options.dry_run and (
+            self.options.accept_valid or not self.report.rejected
+        )
+        for record in records:
+            draft = record.draft
+            assert draft is not None
+            fingerprint = _fingerprint(draft)
+            known = existing.get(record.reference)
+            if known is None:
+                self.report.created += 1
+                if writing_now:
+                    self._writer().create(draft, fingerprint, record.person_keys)
+            elif known[1] == fingerprint:
+                self.report.unchanged += 1
+            else:
+                self.report.updated += 1
+                if writing_now:
+                    self._writer().update(known[0], draft, fingerprint)
+        if self.writer and writing_now:
+            self.writer.flush()
+
+    def _writer(self) -> _Writer:
+        if self.writer is None:
+            self.writer = _Writer(self.actor, self.organisation, self.options.job)
+        return self.writer
+
+    def finish(self, fmt: Format) -> None:
+        if self.writer:
+            self.writer.close()
+        report = self.report
+        audit(
+            actor=self.actor,
+            action=Action.IMPORT,
+            organisation=self.organisation,
+            target=None,
+            details={
+                "format": fmt.name,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected,
+                "dry_run": report.dry_run,
+                **({"job": str(self.options.job.public_id)} if self.options.job else {}),
+            },
+        )
+
+
+class _Outputs:
+    """Open the report and rejected-rows files for the run and close them however it ends."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+
+    def __enter__(self) -> None:
+        options = self.run.options
+        if options.report_path:
+            self.run.report_out = _ReportWriter(options.report_path)
+        if options.rejected_path and options.accept_valid:
+            self.run.rejected_out = _RejectedRows(options.rejected_path)
+
+    def __exit__(self, *exc: object) -> None:
+        for output in (self.run.report_out, self.run.rejected_out):
+            if output:
+                output.close()
+
+
+def _batched(records: Iterable[SourceRecord], size: int) -> Iterator[list[SourceRecord]]:
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _issue_for(record: SourceRecord, problem: Any) -> Issue:
+    cell = record.locate(problem.path)
+    first = record.rows[0] if record.rows else None
+    return Issue(
+        file=cell.file if cell else (first.file if first else ""),
+        sheet=cell.sheet if cell else (first.sheet if first else ""),
+        row=cell.row if cell else (first.number if first else None),
+        column=cell.column if cell else problem.path,
+        value=cell.value if cell else "",
+        reason=problem.message,
+        accepted=_accepted_from(problem.message),
+        code=problem.code,
+        reference=record.reference,
+    )
+
+
+def _accepted_from(message: str) -> str:
+    """The suggestions a field's own message gives ("did you mean ITA, ITL?")."""
+    marker = "did you mean "
+    if marker in message:
+        return message.split(marker, 1)[1].rstrip("?").strip()
+    if "allowed: " in message:
+        return message.split("allowed: ", 1)[1].rstrip(".").strip()
+    return ""
+
+
+def _duplicate(record: SourceRecord, first_row: int) -> Issue:
+    row = record.rows[0] if record.rows else None
+    return Issue(
+        file=row.file if row else "",
+        sheet=row.sheet if row else "",
+        row=row.number if row else None,
+        column="reference",
+        value=record.reference,
+        reason=_("The reference is used twice in the file (first on row %(row)s).")
+        % {"row": first_row},
+        accepted=_("a reference unique within the file"),
+        code="duplicate_reference",
+        reference=record.reference,
+    )
+
+
+def _unreadable(record: SourceRecord) -> Issue:
+    row = record.rows[0] if record.rows else None
+    return Issue(
+        file=row.file if row else "",
+        sheet=row.sheet if row else "",
+        row=row.number if row else None,
+        column="",
+        value="",
+        reason=_("The row could not be read as an incident."),
+        reference=record.reference,
+    )
+
+
+def _existing(organisation: Organisation, references: list[str]) -> dict[str, tuple[int, str]]:
+    """Reference → (incident id, fingerprint of its last import) for references already used.
+
+    An import writes for its own organisation, and a reference is unique within it whoever may
+    see the record, so this look-up is by owner rather than through the visibility rule.
+    """
+    rows = Incident.objects.filter(owner=organisation, reference__in=references).values_list(
+        "reference", "pk", "import_record__fingerprint"
+    )
+    return {reference: (pk, fingerprint or "") for reference, pk, fingerprint in rows}
+
+
+# Fingerprints -------------------------------------------------------------------------------
+
+SKIPPED = frozenset(
+    {"id", "public_id", "incident", "person", "offender", "owner", "created_by", "value_index"}
+)
+SKIPPED |= {"created_at", "updated_at", "status"}
+
+
+def _fingerprint(draft: IncidentDraft) -> str:
+    """A keyed hash of everything the file says about the incident."""
+    content = {
+        "incident": _values(draft.incident),
+        "persons": [_person_values(person) for person in draft.persons],
+        "legs": [_values(leg) for leg in draft.legs],
+        "selectors": [[_values(s.selector), s.person_index] for s in draft.selectors],
+    }
+    canonical = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return crypto.blind_index(keys.index_key(), "import-fingerprint", canonical)
+
+
+def _person_values(draft: PersonDraft) -> dict[str, Any]:
+    return {
+        "person": _values(draft.person),
+        "identifiers": [_values(identifier) for identifier in draft.identifiers],
+        "victimisation": _values(draft.victimisation) if draft.victimisation else None,
+        "offender": _values(draft.offender) if draft.offender else None,
+        "stages": [[step.stage, step.effective_on, step.note] for step in draft.stages],
+    }
+
+
+def _values(instance: models.Model) -> dict[str, Any]:
+    return {
+        f.name: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if f.name not in SKIPPED
+    }
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+class _Writer:
+    """New incidents go through the bulk writer; changed ones are updated in place."""
+
+    def __init__(self, actor: Any, organisation: Organisation, job: ImportJob | None) -> None:
+        self.actor, self.organisation, self.job = actor, organisation, job
+        self.sealer = writing.BulkSealer()
+        self.tables = {model: writing.Table(model, self.sealer) for model in writing.MODELS}
+        self.fingerprints: list[ImportedRecord] = []
+        self.strict: list[int] = []
+        self.now = timezone.now()
+        self.cursor = connection.cursor()
+
+    def create(self, draft: IncidentDraft, fingerprint: str, person_keys: list[str]) -> None:
+        record = _as_record(draft, self.actor, self.organisation, self.now)
+        incident_id = writing.add_record(record, self.tables)
+        self.fingerprints.append(
+            ImportedRecord(incident_id=incident_id, fingerprint=fingerprint, job=self.job)
+        )
+        if draft.incident.label == Label.AMBER_STRICT:
+            self.strict.append(incident_id)
+
+    def update(self, incident_id: int, draft: IncidentDraft, fingerprint: str) -> None:
+        self.flush()
+        incident = Incident.objects.get(pk=incident_id)
+        for model_field in Incident._meta.concrete_fields:
+            if model_field.name not in KEPT_ON_UPDATE:
+                setattr(incident, model_field.attname, getattr(draft.incident, model_field.attname))
+        incident.save()
+        incident.persons.all().delete()
+        RouteLeg.objects.filter(incident=incident).delete()
+        Selector.objects.filter(incident=incident).delete()
+        record = _as_record(draft, self.actor, self.organisation, self.now)
+        writing.add_record(record, self.tables, incident_id=incident_id)
+        ImportedRecord.objects.update_or_create(
+            incident_id=incident_id, defaults={"fingerprint": fingerprint, "job": self.job}
+        )
+
+    def flush(self) -> None:
+        writing.flush_tables(self.tables, self.cursor)
+        if self.fingerprints:
+            ImportedRecord.objects.bulk_create(self.fingerprints, batch_size=BATCH)
+            self.fingerprints = []
+        if self.strict:
+            through = Incident.named_users.through
+            through.objects.bulk_create(
+                [through(incident_id=pk, user_id=self.actor.pk) for pk in self.strict]
+            )
+            self.strict = []
+
+    def close(self) -> None:
+        self.flush()
+        self.cursor.close()
+
+
+def _as_record(
+    draft: IncidentDraft, actor: Any, organisation: Organisation, now: datetime.datetime
+) -> writing.IncidentRecord:
+    incident = _row(draft.incident)
+    incident.update(
+        owner_id=organisation.pk, created_by_id=actor.pk, created_at=now, updated_at=now
+    )
+    history = [
+        {
+            "public_id": uuid.uuid4(),
+            "from_status": "",
+            "to_status": draft.incident.status,
+            "actor_id": actor.pk,
+            "at": now,
+            "reason": "",
+        }
+    ]
+    persons = [_person_record(person, actor, now) for person in draft.persons]
+    selectors = [(_row(s.selector), s.person_index) for s in draft.selectors]
+    return writing.IncidentRecord(
+        incident=incident,
+        history=history,
+        persons=persons,
+        legs=[_row(leg) for leg in draft.legs],
+        selectors=selectors,
+    )
+
+
+def _person_record(draft: PersonDraft, actor: Any, now: datetime.datetime) -> writing.PersonRecord:
+    stages = []
+    if draft.offender is not None:
+        previous = ""
+        for step in draft.stages or [_step(draft.offender.stage)]:
+            stages.append(
+                {
+                    "public_id": uuid.uuid4(),
+                    "from_stage": previous,
+                    "to_stage": step.stage,
+                    "effective_on": step.effective_on,
+                    "actor_id": actor.pk,
+                    "recorded_at": now,
+                    "note": step.note,
+                }
+            )
+            previous = step.stage
+    return writing.PersonRecord(
+        person=_row(draft.person),
+        identifiers=[_row(identifier) for identifier in draft.identifiers],
+        victimisation=_row(draft.victimisation) if draft.victimisation else None,
+        offender=_row(draft.offender) if draft.offender else None,
+        stages=stages,
+    )
+
+
+def _step(stage: str) -> Any:
+    from waypoint.cases.validation import StageStep
+
+    return StageStep(stage)
+
+
+def _row(instance: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+# Reports ------------------------------------------------------------------------------------
+
+REPORT_COLUMNS = (
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "reason",
+    "accepted",
+    "code",
+    "reference",
+)
+
+
+class _ReportWriter:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = path.open("w", newline="", encoding="utf-8-sig")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow(REPORT_COLUMNS)
+
+    def write(self, issue: Issue) -> None:
+        values = issue.as_dict()
+        self.writer.writerow([_safe(values[column]) for column in REPORT_COLUMNS])
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class _RejectedRows:
+    """The rejected rows as they were in the file, with an ``errors`` column, to fix and import
+    again. Rows of several tables (sheets) go into one CSV under the union of their headers."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.handle = path.open("w", newline="", encoding="utf-8-sig")
+        self.writer: csv.DictWriter[str] | None = None
+
+    def write(self, record: SourceRecord, issues: list[Issue]) -> None:
+        for row in record.rows:
+            reasons = [issue for issue in issues if issue.row in (row.number, None)] or issues
+            values = {key: text_of(value) for key, value in row.values.items()}
+            values["errors"] = " | ".join(
+                f"{issue.column}: {issue.reason}"
+                + (f" (accepted: {issue.accepted})" if issue.accepted else "")
+                for issue in reasons
+            )
+            if self.writer is None:
+                self.writer = csv.DictWriter(
+                    self.handle, fieldnames=list(values), extrasaction="ignore"
+                )
+                self.writer.writeheader()
+            self.writer.writerow({key: _safe(value) for key, value in values.items()})
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _safe(value: Any) -> Any:
+    """Keep a spreadsheet from running a value of the report as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,0 +1,7 @@
+"""The htcds layout (being mapped); recognises nothing yet."""
+
+from waypoint.bulk.formats import Format
+
+FORMAT = Format(
+    name="htcds", title="htcds", recognise=lambda tables: 0.0, read=lambda tables, context: iter(())
+)

@@ -1,0 +1,162 @@
+"""``waypoint import PATH --org CODE --user USERNAME [--format …] [--dry-run] [--accept-valid]``
+
+Exit status: 0 when every row was accepted (and written, unless a dry run); 1 when any row was
+rejected (nothing written, or with ``--accept-valid`` only the valid rows); 2 on a usage error
+(unknown organisation or user, unreadable file, no right to record).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from waypoint.bulk import importers
+from waypoint.bulk.engine import ImportOptions, ImportReport, run_import
+from waypoint.bulk.sources import SourceError
+from waypoint.cases.models import Label
+from waypoint.orgs.access import AccessDenied
+from waypoint.orgs.models import Organisation
+
+#: Problems printed on the terminal; the --report CSV has them all.
+SHOWN = 50
+
+
+class UsageError(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Import incidents from a CSV, XLSX, ZIP or JSON file; all rows or none by default."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path")
+        parser.add_argument(
+            "--org", required=True, help="code of the organisation that owns the records"
+        )
+        parser.add_argument("--user", required=True, help="user name of the person importing")
+        parser.add_argument("--format", default="auto", choices=("auto", *importers.NAMES))
+        parser.add_argument(
+            "--label",
+            choices=Label.values,
+            help="sharing label of new records without one (default red)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+        parser.add_argument(
+            "--accept-valid",
+            action="store_true",
+            help="write the valid rows even if others are rejected; rejected rows go to --rejected",
+        )
+        parser.add_argument("--report", type=Path, help="write every problem to this CSV file")
+        parser.add_argument(
+            "--rejected",
+            type=Path,
+            help="with --accept-valid: write the rejected rows and reasons here (default PATH.rejected.csv)",
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            report = self._run(options)
+        except UsageError as error:
+            self._fail(options, str(error))
+        self._print(report, options)
+        sys.exit(1 if report.rejected else 0)
+
+    def _run(self, options: dict[str, Any]) -> ImportReport:
+        organisation = Organisation.objects.filter(code=options["org"]).first()
+        if organisation is None:
+            raise UsageError(f"no organisation with code {options['org']!r}")
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise UsageError(f"no user named {options['user']!r}")
+        path = Path(options["path"])
+        rejected = options["rejected"]
+        if options["accept_valid"] and rejected is None:
+            rejected = path.with_name(path.name + ".rejected.csv")
+        bar = self._bar(options)
+        run_options = ImportOptions(
+            format=options["format"],
+            label=options["label"],
+            dry_run=options["dry_run"],
+            accept_valid=options["accept_valid"],
+            report_path=options["report"],
+            rejected_path=rejected,
+            progress=bar.update if bar else None,
+        )
+        try:
+            return run_import(actor=user, organisation=organisation, path=path, options=run_options)
+        except SourceError as error:
+            raise UsageError(str(error)) from error
+        except AccessDenied as error:
+            raise UsageError(
+                f"{user.get_username()} may not record for {organisation.code}: {error}"
+            ) from error
+        finally:
+            if bar:
+                bar.close()
+
+    def _bar(self, options: dict[str, Any]) -> Any:
+        if options["json"] or options["no_progress"] or not sys.stderr.isatty():
+            return None
+        return _Progress()
+
+    def _fail(self, options: dict[str, Any], message: str) -> None:
+        if options["json"]:
+            self.stdout.write(json.dumps({"error": {"code": "usage", "message": message}}))
+        else:
+            self.stderr.write(f"waypoint import: {message}")
+        sys.exit(2)
+
+    def _print(self, report: ImportReport, options: dict[str, Any]) -> None:
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+            return
+        for notice in report.notices:
+            self.stdout.write(f"note: {notice}")
+        for issue in report.errors[:SHOWN]:
+            self.stdout.write(issue.as_text())
+        if report.error_count > SHOWN:
+            more = report.error_count - SHOWN
+            where = (
+                f" (all in {options['report']})"
+                if options["report"]
+                else " (use --report FILE for all)"
+            )
+            self.stdout.write(f"… and {more} more problems{where}")
+        self.stdout.write(_summary(report))
+
+
+def _summary(report: ImportReport) -> str:
+    counts = (
+        f"{report.rows_read} rows read as {report.format}: {report.created} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.rejected} rejected"
+    )
+    if report.dry_run:
+        return counts + " — dry run, nothing written"
+    if not report.written:
+        return counts + " — nothing written: fix the rejected rows and import again"
+    return counts
+
+
+class _Progress:
+    """A tqdm bar fed with (rows read, rows expected)."""
+
+    def __init__(self) -> None:
+        self.bar = tqdm(unit=" rows", desc="importing", file=sys.stderr)
+        self.done = 0
+
+    def update(self, rows: int, expected: int | None) -> None:
+        if expected and self.bar.total != expected and expected > rows:
+            self.bar.total = expected
+        self.bar.update(rows - self.done)
+        self.done = rows
+
+    def close(self) -> None:
+        self.bar.close()
