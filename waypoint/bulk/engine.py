@@ -136,7 +136,12 @@ def run_import(
     expected = sum(table.size_hint or 0 for table in tables) or None
     run = _Run(actor, organisation, options, report, expected)
     try:
-        with transaction.atomic(), run.outputs():
+        with (
+            transaction.atomic(),
+            run.outputs(),
+            connection.cursor() as cursor,
+            writing.larger_cache(cursor),
+        ):
             run.process(fmt.read(tables, context))
             report.notices += context.notices
             if options.dry_run or (report.rejected and not options.accept_valid):
@@ -165,6 +170,7 @@ class _Run:
         )
         self.expected = expected
         self.seen: dict[str, int] = {}
+        self.index_key = keys.index_key()
         self.writer: _Writer | None = None
         self.report_out: _ReportWriter | None = None
         self.rejected_out: _RejectedRows | None = None
@@ -217,7 +223,7 @@ class _Run:
         for record in records:
             draft = record.draft
             assert draft is not None
-            fingerprint = _fingerprint(draft)
+            fingerprint = _fingerprint(draft, self.index_key)
             known = existing.get(record.reference)
             if known is None:
                 self.report.created += 1
@@ -358,7 +364,7 @@ SKIPPED = frozenset(
 SKIPPED |= {"created_at", "updated_at", "status"}
 
 
-def _fingerprint(draft: IncidentDraft) -> str:
+def _fingerprint(draft: IncidentDraft, index_key: bytes) -> str:
     """A keyed hash of everything the file says about the incident."""
     content = {
         "incident": _values(draft.incident),
@@ -367,7 +373,7 @@ def _fingerprint(draft: IncidentDraft) -> str:
         "selectors": [[_values(s.selector), s.person_index] for s in draft.selectors],
     }
     canonical = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
-    return crypto.blind_index(keys.index_key(), "import-fingerprint", canonical)
+    return crypto.blind_index(index_key, "import-fingerprint", canonical)
 
 
 def _person_values(draft: PersonDraft) -> dict[str, Any]:

@@ -70,6 +70,15 @@ ROUTE = "route"
 STAGE = "offender_stage"
 STAGE_DATE = "offender_stage_date"
 LEGS_TABLE = "legs"
+#: Columns that are not one model field each.
+COMPOUND_COLUMNS = {
+    ROUTE: "countries in order, e.g. LBY > ITA > DEU (instead of rows in the legs table)",
+    SELECTORS: "kind: value pairs separated by ;, e.g. phone: +218 91 000 0000",
+    PERSON_KEY: "the person's own reference within the incident, e.g. V1",
+    IDENTIFIERS: "kind: value pairs separated by ;, e.g. passport_number: A1234567",
+    STAGE: "criminal-justice stage reached: suspected, arrested, prosecuted, convicted, acquitted, discontinued",
+    STAGE_DATE: "date the stage was reached",
+}
 PARTS: tuple[tuple[str, type[models.Model], str], ...] = (
     ("incident", Incident, ""),
     ("person", Person, "person_"),

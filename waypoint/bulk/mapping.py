@@ -144,11 +144,11 @@ class RecordBuilder:
             return None
         written = (columns or {}).get(column, column)
         self.provenance[path] = Cell(row.file, row.sheet, row.number, written, text_of(raw))
-        try:
-            return convert(raw)
-        except Rejected as rejection:
-            self.reject(row, written, raw, rejection.reason, rejection.accepted, rejection.code)
+        outcome = _converted(convert, raw)
+        if isinstance(outcome, Rejected):
+            self.reject(row, written, raw, outcome.reason, outcome.accepted, outcome.code)
             return None
+        return outcome
 
     def note(self, path: str, row: Row, column: str, raw: Any = "") -> None:
         """Record where a value came from when it was set without ``take``."""
@@ -187,6 +187,31 @@ class RecordBuilder:
             provenance=self.provenance,
             person_keys=list(person_keys),
         )
+
+
+#: Converted values by (converter, cell): files repeat the same codes and dates on every row.
+_CONVERTED: dict[tuple[Any, Any], Any] = {}
+_CONVERTED_LIMIT = 200_000
+
+
+def _converted(convert: Callable[[Any], Any], raw: Any) -> Any:
+    """``convert(raw)``, or the ``Rejected`` it raised, remembered for short values."""
+    memorable = not isinstance(raw, list | dict) and (not isinstance(raw, str) or len(raw) <= 64)
+    if memorable:
+        key = (convert, raw)
+        if key in _CONVERTED:
+            outcome = _CONVERTED[key]
+            return list(outcome) if isinstance(outcome, list) else outcome
+    try:
+        outcome = convert(raw)
+    except Rejected as rejection:
+        outcome = rejection
+    if memorable:
+        if len(_CONVERTED) >= _CONVERTED_LIMIT:
+            _CONVERTED.clear()
+        _CONVERTED[key] = outcome
+        return list(outcome) if isinstance(outcome, list) else outcome
+    return outcome
 
 
 def is_blank(raw: Any) -> bool:
@@ -591,7 +616,8 @@ def terms(
 
 def iccs(raw: Any) -> str:
     code = text_of(raw).upper().removeprefix("ICCS").strip()
-    if re.fullmatch(r"\d+", code) and len(code) % 2:
+    if code not in catalogue.iccs_codes() and "0" + code in catalogue.iccs_codes():
+        # A spreadsheet read "0204" as the number 204.
         code = "0" + code
     if code not in catalogue.iccs_codes():
         suggestions = catalogue.closest(code, catalogue.iccs_codes())
@@ -689,5 +715,6 @@ def _checked(latitude: float, longitude: float) -> tuple[float, float]:
 
 
 def clear_caches() -> None:
+    _CONVERTED.clear()
     country_index.cache_clear()
     term_index.cache_clear()

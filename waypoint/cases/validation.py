@@ -9,12 +9,15 @@ beside the field and an importer can name the row and column.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -120,10 +123,86 @@ def _row_problems(
     path: str, instance: models.Model, exclude: list[str], unique: bool = False
 ) -> list[Problem]:
     try:
-        instance.full_clean(exclude=exclude, validate_unique=unique, validate_constraints=unique)
+        full_clean(instance, exclude=set(exclude), unique=unique)
     except ValidationError as error:
         return list(_flatten(path, error))
     return []
+
+
+def full_clean(instance: models.Model, exclude: set[str], unique: bool) -> None:
+    """``Model.full_clean`` with each field's cleaning remembered per value.
+
+    A bulk import checks the same few codes, counts and dates hundreds of thousands of times;
+    field cleaning depends only on the field and the value (the instance's other values are
+    checked by ``Model.clean``, which runs every time), so its outcome is reused.
+    """
+    errors: dict[str, Any] = {}
+    try:
+        _clean_fields(instance, exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if unique:
+        exclude = exclude | {name for name in errors if name != NON_FIELD_ERRORS}
+        for check in (instance.validate_unique, instance.validate_constraints):
+            try:
+                check(exclude=exclude)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+_CLEANED: dict[tuple[Any, ...], Any] = {}
+_CLEANED_LIMIT = 100_000
+
+
+def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
+    errors = {}
+    today = datetime.date.today()
+    for model_field in instance._meta.fields:
+        if model_field.name in exclude:
+            continue
+        raw = getattr(instance, model_field.attname)
+        if model_field.blank and raw in model_field.empty_values:
+            continue
+        try:
+            setattr(instance, model_field.attname, _clean_field(model_field, raw, instance, today))
+        except ValidationError as error:
+            errors[model_field.name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_field(
+    model_field: models.Field, raw: Any, instance: models.Model, today: datetime.date
+) -> Any:
+    if isinstance(raw, dict):
+        return model_field.clean(raw, instance)
+    key = (model_field, _hashable(raw), today)
+    try:
+        outcome = _CLEANED[key]
+    except (KeyError, TypeError):
+        try:
+            outcome = model_field.clean(raw, instance)
+        except ValidationError as error:
+            outcome = error
+        if len(_CLEANED) >= _CLEANED_LIMIT:
+            _CLEANED.clear()
+        with contextlib.suppress(TypeError):
+            _CLEANED[key] = outcome
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return copy.copy(outcome) if isinstance(outcome, list) else outcome
+
+
+def _hashable(raw: Any) -> Any:
+    if isinstance(raw, list):
+        return ("list", *raw)
+    return (type(raw), raw)
 
 
 def _flatten(path: str, error: ValidationError) -> Iterator[Problem]:

@@ -221,7 +221,9 @@ def _datetime_adapter() -> Callable[[Any], Any]:
 
 
 def _default(field: models.Field) -> Any:
-    if not field.has_default():
+    """What ``save()`` would store for a field the row does not give: its default, or the empty
+    string for a text field without one (as Django's ``get_default`` answers)."""
+    if not field.has_default() and not (field.empty_strings_allowed and not field.null):
         return None
     if isinstance(field, SealedTextField):
         return field.get_default()  # plaintext, sealed row by row
@@ -238,7 +240,7 @@ def write_incidents(
     sealer = BulkSealer()
     tables = {model: Table(model, sealer) for model in MODELS}
     pending = 0
-    with connection.cursor() as cursor, _without_cycle_collection(), _larger_cache(cursor):
+    with connection.cursor() as cursor, without_cycle_collection(), larger_cache(cursor):
         for record in records:
             add_record(record, tables)
             pending += 1
@@ -254,7 +256,7 @@ def write_incidents(
 
 
 @contextmanager
-def _without_cycle_collection() -> Iterator[None]:
+def without_cycle_collection() -> Iterator[None]:
     """Pause the cyclic garbage collector while writing: generated rows hold no reference
     cycles (reference counting frees them), so its passes over millions of new dicts only cost
     time."""
@@ -268,7 +270,7 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 @contextmanager
-def _larger_cache(cursor: Any) -> Iterator[None]:
+def larger_cache(cursor: Any) -> Iterator[None]:
     """Give SQLite a page cache of up to 256 MiB while writing: the indexes of public ids and
     blind indexes take random keys, and with the default 2 MiB cache most of their inserts
     read and write pages from disk."""

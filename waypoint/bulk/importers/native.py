@@ -60,7 +60,8 @@ def recognise(tables: list[Table]) -> float:
 def read(tables: list[Table], context: ReadContext) -> Iterator[SourceRecord]:
     main, legs = _split(tables)
     legs_by_reference = _read_legs(legs, context) if legs else {}
-    yield from _records(main, legs_by_reference, context)
+    leg_columns = _written(legs) if legs else Columns.empty()
+    yield from _records(main, legs_by_reference, leg_columns, context)
     for reference in legs_by_reference:
         context.notice(
             _("Legs of %(reference)s were ignored: no incident row has that reference.")
@@ -98,8 +99,36 @@ def _rows(table: Table) -> Iterator[Row]:
         yield row
 
 
-def _written(table: Table) -> dict[str, str]:
-    return {layout.canonical(column): written for column, written in table.headers.items()}
+class Columns(dict[str, str]):
+    """A table's columns (layout name → header as written), with the layout's columns it has
+    by part, worked out once per table rather than once per row."""
+
+    def __init__(self, table: Table) -> None:
+        super().__init__(
+            (layout.canonical(column), written) for column, written in table.headers.items()
+        )
+        self.present: dict[str, list[layout.Column]] = {}
+
+    @classmethod
+    def empty(cls) -> Columns:
+        columns = cls.__new__(cls)
+        columns.present = {}
+        return columns
+
+
+def _present(part: str, columns: dict[str, str]) -> list[layout.Column]:
+    cached = columns.present.get(part) if isinstance(columns, Columns) else None
+    if cached is not None:
+        return cached
+    source = layout.leg_columns() if part == "leg" else layout.record_columns()
+    found = [column for column in source if column.part == part and column.name in columns]
+    if isinstance(columns, Columns):
+        columns.present[part] = found
+    return found
+
+
+def _written(table: Table) -> Columns:
+    return Columns(table)
 
 
 # Legs ---------------------------------------------------------------------------------------
@@ -153,7 +182,10 @@ def _route_legs(builder: RecordBuilder, row: Row, columns: dict[str, str]) -> li
 
 
 def _records(
-    table: Table, legs_by_reference: dict[str, list[Row]], context: ReadContext
+    table: Table,
+    legs_by_reference: dict[str, list[Row]],
+    leg_columns: Columns,
+    context: ReadContext,
 ) -> Iterator[SourceRecord]:
     known = set(layout.main_headers())
     context.report_extra_columns(table, {c for c in table.headers if layout.canonical(c) in known})
@@ -163,17 +195,18 @@ def _records(
     for row in _rows(table):
         reference = mapping.text_of(row.get(layout.REFERENCE))
         if group and reference != mapping.text_of(group[0].get(layout.REFERENCE)):
-            yield _record(group, legs_by_reference, columns, finished, context)
+            yield _record(group, legs_by_reference, columns, leg_columns, finished, context)
             group = []
         group.append(row)
     if group:
-        yield _record(group, legs_by_reference, columns, finished, context)
+        yield _record(group, legs_by_reference, columns, leg_columns, finished, context)
 
 
 def _record(
     rows: list[Row],
     legs_by_reference: dict[str, list[Row]],
     columns: dict[str, str],
+    leg_columns: Columns,
     finished: dict[str, int],
     context: ReadContext,
 ) -> SourceRecord:
@@ -223,7 +256,7 @@ def _record(
             _("The route is given twice: in this column and in the legs table."),
             _("one of the two"),
         )
-    draft.legs = _legs(builder, leg_rows, columns) if leg_rows else route_legs
+    draft.legs = _legs(builder, leg_rows, leg_columns) if leg_rows else route_legs
     return builder.finish(
         draft,
         person_keys=[mapping.text_of(row.get(layout.PERSON_KEY)) for row in _person_rows(rows)],
@@ -295,10 +328,7 @@ def _part_values(
     builder: RecordBuilder, row: Row, part: str, path: str, columns: dict[str, str]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    source = layout.leg_columns() if part == "leg" else layout.record_columns()
-    for column in source:
-        if column.part != part:
-            continue
+    for column in _present(part, columns):
         value = builder.take(
             row, column.name, column.convert, path=f"{path}.{column.field}", columns=columns
         )

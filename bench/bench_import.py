@@ -1,0 +1,256 @@
+"""Bulk import: 100,000 rows of the native CSV layout through ``waypoint import`` (reading,
+mapping, validating every incident, sealing, writing), against a baseline in the same run that
+inserts the same rows with a plain ``executemany`` and no validation (``csv.reader`` → the
+incident and person tables). Each measurement runs in its own process on its own copy of one
+migrated SQLite database, and reports its peak memory (maximum resident set size).
+
+A second pair runs the import on 1,000,000 rows when ``WAYPOINT_BENCH_MILLION=1`` (about ten
+times as long), to check that memory stays bounded as the file grows.
+
+Run alone with ``.venv/bin/python bench/bench_import.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROWS = int(os.environ.get("WAYPOINT_BENCH_ROWS", "100000"))
+MILLION = 1_000_000
+SEED = 3
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = [
+    "reference",
+    "label",
+    "kinds",
+    "date_start",
+    "country",
+    "place",
+    "migrants_involved",
+    "route",
+    "person_ref",
+    "person_role",
+    "person_sex",
+    "person_age",
+    "person_citizenship",
+    "victim_exploitation_forms",
+]
+CITIZENSHIPS = ["NGA", "ERI", "SYR", "AFG", "BGD", "PAK", "TUN", "EGY", "SDN", "GMB"]
+ROUTES = ["LBY > ITA", "TUR > GRC", "MAR > ESP", "TUN > ITA", "DZA > ESP"]
+
+
+def write_rows(path: Path, rows: int) -> None:
+    """Two persons per incident: a smuggling incident with two migrants, or a trafficking case
+    with two victims."""
+    rng = random.Random(SEED)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(HEADER)
+        for number in range(rows // 2):
+            trafficking = number % 3 == 0
+            kind = "trafficking_in_persons" if trafficking else "smuggling_of_migrants"
+            date = f"{2015 + number % 10}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+            route = "" if trafficking else rng.choice(ROUTES)
+            for person in (1, 2):
+                out.writerow(
+                    [
+                        f"BENCH-{number:07d}",
+                        "amber",
+                        kind,
+                        date,
+                        "ITA",
+                        "Lampedusa" if not trafficking else "Roma",
+                        "" if trafficking else "2",
+                        route,
+                        f"P{person}",
+                        "victim" if trafficking else "smuggled_migrant",
+                        rng.choice(["female", "male"]),
+                        str(rng.randint(18, 60)),
+                        rng.choice(CITIZENSHIPS),
+                        "sexual_exploitation" if trafficking else "",
+                    ]
+                )
+
+
+def run() -> dict[str, object]:
+    results: dict[str, object] = {"rows": ROWS, "seed": SEED}
+    with tempfile.TemporaryDirectory(prefix="waypoint-bench-import-") as scratch:
+        folder = Path(scratch)
+        template = folder / "migrated.sqlite3"
+        _child("migrate", template, None)
+        data = folder / "rows.csv"
+        write_rows(data, ROWS)
+        baseline = _child("baseline", _copy(template, "baseline"), data)
+        imported = _child("import", _copy(template, "import"), data)
+        results.update(
+            baseline_executemany_s=baseline["seconds"],
+            baseline_peak_mb=baseline["peak_mb"],
+            import_s=imported["seconds"],
+            import_peak_mb=imported["peak_mb"],
+            import_rows_per_s=round(ROWS / imported["seconds"]),
+            ratio=round(imported["seconds"] / baseline["seconds"], 2),
+            created=imported["created"],
+            rejected=imported["rejected"],
+        )
+        if os.environ.get("WAYPOINT_BENCH_MILLION") == "1":
+            big = folder / "million.csv"
+            write_rows(big, MILLION)
+            data.unlink()
+            million = _child("import", _copy(template, "million"), big)
+            results.update(
+                million_rows=MILLION,
+                million_import_s=million["seconds"],
+                million_peak_mb=million["peak_mb"],
+                million_created=million["created"],
+            )
+    return results
+
+
+def _copy(template: Path, name: str) -> Path:
+    target = template.with_name(f"{name}.sqlite3")
+    shutil.copyfile(template, target)
+    return target
+
+
+def _child(task: str, database: Path, data: Path | None) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "WAYPOINT_MODE": "test",
+        "WAYPOINT_VAR_DIR": str(database.parent),
+        "WAYPOINT_DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "waypoint.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, __file__, "--child", task, str(data or "")]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench_import {task} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in kibibytes on Linux.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _migrate(data: str) -> dict[str, Any]:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    return {}
+
+
+def _owner() -> tuple[Any, Any]:
+    from django.contrib.auth.models import User
+
+    from waypoint.orgs.models import Membership, Organisation
+
+    owner = Organisation.objects.create(
+        code="BENCH", name="Benchmark", type="national_authority", country="ITA"
+    )
+    user = User.objects.create(username="bench")
+    Membership.objects.create(user=user, organisation=owner, role="reporter")
+    return owner, user
+
+
+def _import(data: str) -> dict[str, Any]:
+    from waypoint.bulk.engine import ImportOptions, run_import
+
+    owner, user = _owner()
+    started = time.perf_counter()
+    report = run_import(
+        actor=user, organisation=owner, path=data, options=ImportOptions(format="waypoint")
+    )
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "peak_mb": _peak_mb(),
+        "created": report.created,
+        "rejected": report.rejected,
+    }
+
+
+def _baseline(data: str) -> dict[str, Any]:
+    """The same rows into the incident and person tables with ``executemany`` and nothing else:
+    no mapping, no validation, no sealing, no history rows."""
+    import uuid
+
+    from django.db import connection, transaction
+
+    owner, _user = _owner()
+    started = time.perf_counter()
+    incidents, persons = [], []
+    incident_id = person_id = 0
+    last = None
+    with transaction.atomic(), connection.cursor() as cursor, open(data, newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for row in reader:
+            if row[0] != last:
+                last = row[0]
+                incident_id += 1
+                incidents.append(
+                    (incident_id, uuid.uuid4().hex, owner.pk, row[0], row[1], f'["{row[2]}"]',
+                     row[3], row[4], row[5], row[6] or None)
+                )
+            person_id += 1
+            persons.append(
+                (person_id, uuid.uuid4().hex, incident_id, row[9], row[10], row[11], row[12])
+            )
+            if len(persons) >= 2000:
+                _flush(cursor, incidents, persons)
+        _flush(cursor, incidents, persons)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 3), "peak_mb": _peak_mb()}
+
+
+INCIDENT_SQL = (
+    "INSERT INTO cases_incident (id, public_id, owner_id, reference, label, kinds, date_start, "
+    "country, place, migrants_involved, publish_in_statistics, coarsen_for_partners, status, "
+    "offence_codes, national_provisions, date_precision, admin_area, coordinate_precision, "
+    "detection_context, death_causes, aggravating_circumstances, bias_motivations, narrative, "
+    "source_type, source_reliability, information_credibility, verification_status, sources, "
+    "migration_route, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "0, 0, 'submitted', '[]', '', 'day', '', 'unknown', 'unknown', '[]', '[]', '[]', '', "
+    "'unknown', '', '', 'reported', '', '', '2026-01-01', '2026-01-01')"
+)
+PERSON_SQL = (
+    "INSERT INTO cases_person (id, public_id, incident_id, role, sex, age, citizenship, "
+    "age_group, other_citizenships, country_of_birth, country_of_residence, migration_status, "
+    "accompaniment) VALUES (%s, %s, %s, %s, %s, %s, %s, 'unknown', '[]', 'unknown', "
+    "'unknown', '', 'unknown')"
+)
+
+
+def _flush(cursor: Any, incidents: list[tuple[Any, ...]], persons: list[tuple[Any, ...]]) -> None:
+    if incidents:
+        cursor.executemany(INCIDENT_SQL, incidents)
+    if persons:
+        cursor.executemany(PERSON_SQL, persons)
+    incidents.clear()
+    persons.clear()
+
+
+def _main_child(task: str, data: str) -> None:
+    import django
+
+    django.setup()
+    tasks = {"migrate": _migrate, "import": _import, "baseline": _baseline}
+    print(json.dumps(tasks[task](data)))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        _main_child(sys.argv[2], sys.argv[3])
+    else:
+        print(json.dumps(run(), indent=2))
