@@ -17,7 +17,11 @@ import csv
 import datetime
 import itertools
 import json
+import re
+import shutil
+import tempfile
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +36,7 @@ from waypoint.audit.models import Action
 from waypoint.bulk import importers
 from waypoint.bulk.fastcheck import validate_quickly
 from waypoint.bulk.formats import Format, ReadContext
+from waypoint.bulk.formulas import neutralise
 from waypoint.bulk.mapping import Issue, SourceRecord, text_of
 from waypoint.bulk.models import ImportedRecord, ImportJob
 from waypoint.bulk.sources import SourceError, open_tables
@@ -69,6 +74,8 @@ class ImportReport:
     dry_run: bool = False
     #: Whether anything was written (false for a dry run and for a rejected import).
     written: bool = False
+    #: With accept_valid: the file the rejected rows were written to, if any.
+    rejected_file: str = ""
 
     @property
     def accepted(self) -> int:
@@ -92,6 +99,7 @@ class ImportReport:
             "error_count": self.error_count,
             "errors": [issue.as_dict() for issue in self.errors],
             "notices": self.notices,
+            "rejected_file": self.rejected_file,
         }
 
 
@@ -193,10 +201,10 @@ class _Run:
             issues.append(_duplicate(record, first_row))
         elif record.reference:
             self.seen[record.reference] = record.rows[0].number if record.rows else 0
-        if not issues and record.draft is not None:
+        if record.draft is not None:
             # Validated without the owner: the reference is known to the owner when this is
             # an update, which the uniqueness rule would reject.
-            issues += [_issue_for(record, problem) for problem in validate_quickly(record.draft)]
+            issues += _follow_up(record, issues, validate_quickly(record.draft))
         if not issues and record.draft is None:
             issues.append(_unreadable(record))
         if issues:
@@ -234,7 +242,7 @@ class _Run:
             else:
                 self.report.updated += 1
                 if writing_now:
-                    self._writer().update(known[0], draft, fingerprint)
+                    self._writer().update(known[0], draft, fingerprint, record)
         if self.writer and writing_now:
             self.writer.flush()
 
@@ -247,6 +255,10 @@ class _Run:
         if self.writer:
             self.writer.close()
         report = self.report
+        if not (report.created or report.updated):
+            # Every record was unchanged or rejected: nothing was written, so nothing happened
+            # to record.
+            return
         audit(
             actor=self.actor,
             action=Action.IMPORT,
@@ -281,12 +293,49 @@ class _Outputs:
         for output in (self.run.report_out, self.run.rejected_out):
             if output:
                 output.close()
+        rejected = self.run.rejected_out
+        if rejected and rejected.written_to:
+            self.run.report.rejected_file = str(rejected.written_to)
 
 
 def _batched(records: Iterable[SourceRecord], size: int) -> Iterator[list[SourceRecord]]:
     iterator = iter(records)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+#: Rules that read the incident's kinds or a person's role besides the value they name.
+RULES_ACROSS_PARTS = frozenset(
+    {
+        "role_kind_mismatch",
+        "victimisation_for_role",
+        "offender_for_role",
+        "exploitation_outside_trafficking",
+        "identification_for_role",
+    }
+)
+
+
+def _follow_up(record: SourceRecord, rejected: list[Issue], problems: list[Any]) -> list[Issue]:
+    """The rules a record breaks, besides the cells already rejected, so that one report names
+    every problem of the file.
+
+    A rejected cell leaves its value out of the draft. What the rules then say about that value
+    (blank, missing) is about the same cell and is left out; so are a rule about the record as a
+    whole and a rule that reads the kinds or a role, which may only follow from the value left
+    out.
+    """
+    issues = [_issue_for(record, problem) for problem in problems]
+    if not rejected:
+        return issues
+    cells = {(issue.file, issue.sheet, issue.row, issue.column) for issue in rejected}
+    return [
+        issue
+        for issue, problem in zip(issues, problems, strict=True)
+        if record.locate(problem.path) is not None
+        and (issue.file, issue.sheet, issue.row, issue.column) not in cells
+        and problem.code not in RULES_ACROSS_PARTS
+    ]
 
 
 def _issue_for(record: SourceRecord, problem: Any) -> Issue:
@@ -362,6 +411,9 @@ SKIPPED = frozenset(
     {"id", "public_id", "incident", "person", "offender", "owner", "created_by", "value_index"}
 )
 SKIPPED |= {"created_at", "updated_at", "status"}
+#: What an import never changes on a known record is not part of what it compares either: the
+#: same file imported with another ``--label`` for new records leaves known ones unchanged.
+SKIPPED |= {"label"}
 
 
 def _fingerprint(draft: IncidentDraft, index_key: bytes) -> str:
@@ -418,13 +470,23 @@ class _Writer:
         if draft.incident.label == Label.AMBER_STRICT:
             self.strict.append(incident_id)
 
-    def update(self, incident_id: int, draft: IncidentDraft, fingerprint: str) -> None:
+    def update(
+        self, incident_id: int, draft: IncidentDraft, fingerprint: str, source: SourceRecord
+    ) -> None:
+        """Change the incident's fields the file gives (a file without a column leaves that
+        field as it was: an export without sealed values does not erase them) and replace the
+        rows beneath it with the file's."""
         self.flush()
         incident = Incident.objects.get(pk=incident_id)
+        given = source.incident_fields
         for model_field in Incident._meta.concrete_fields:
-            if model_field.name not in KEPT_ON_UPDATE:
-                setattr(incident, model_field.attname, getattr(draft.incident, model_field.attname))
+            if model_field.name in KEPT_ON_UPDATE or (
+                given is not None and model_field.name not in given
+            ):
+                continue
+            setattr(incident, model_field.attname, getattr(draft.incident, model_field.attname))
         incident.save()
+        _keep_person_ids(incident, draft, source.person_keys)
         incident.persons.all().delete()
         RouteLeg.objects.filter(incident=incident).delete()
         Selector.objects.filter(incident=incident).delete()
@@ -449,6 +511,20 @@ class _Writer:
     def close(self) -> None:
         self.flush()
         self.cursor.close()
+
+
+def _keep_person_ids(incident: Incident, draft: IncidentDraft, person_keys: list[str]) -> None:
+    """Persons the file names by their public id (``person_ref``, as an export writes it) keep
+    it when their incident is rewritten, so that links to them stay valid."""
+    known = set(incident.persons.values_list("public_id", flat=True))
+    for person, key in zip(draft.persons, person_keys, strict=False):
+        try:
+            public_id = uuid.UUID(key.strip())
+        except ValueError:
+            continue
+        if public_id in known:
+            known.discard(public_id)
+            person.person.public_id = public_id
 
 
 def _as_record(
@@ -517,6 +593,8 @@ def _row(instance: models.Model) -> dict[str, Any]:
 
 # Reports ------------------------------------------------------------------------------------
 
+#: A plain number, such as a negative longitude.
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 REPORT_COLUMNS = (
     "file",
     "sheet",
@@ -547,13 +625,16 @@ class _ReportWriter:
 
 class _RejectedRows:
     """The rejected rows as they were in the file, with an ``errors`` column, to fix and import
-    again. Rows of several tables (sheets) go into one CSV under the union of their headers."""
+    again: one CSV for a one-table file; for a workbook or archive with several tables (the
+    native ``legs``), a ZIP of one CSV per table, which the importer reads as it is. Nothing is
+    written when no row is rejected."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.handle = path.open("w", newline="", encoding="utf-8-sig")
-        self.writer: csv.DictWriter[str] | None = None
+        self.folder = tempfile.TemporaryDirectory(prefix="waypoint-rejected-")
+        self.tables: dict[str, tuple[Any, csv.DictWriter[str]]] = {}
+        #: Where the rows went, once closed (None when nothing was rejected).
+        self.written_to: Path | None = None
 
     def write(self, record: SourceRecord, issues: list[Issue]) -> None:
         for row in record.rows:
@@ -564,20 +645,48 @@ class _RejectedRows:
                 + (f" (accepted: {issue.accepted})" if issue.accepted else "")
                 for issue in reasons
             )
-            if self.writer is None:
-                self.writer = csv.DictWriter(
-                    self.handle, fieldnames=list(values), extrasaction="ignore"
-                )
-                self.writer.writeheader()
-            self.writer.writerow({key: _safe(value) for key, value in values.items()})
+            writer = self._writer(_table_name(row), values)
+            writer.writerow({key: _safe(value) for key, value in values.items()})
+
+    def _writer(self, table: str, values: dict[str, str]) -> csv.DictWriter[str]:
+        if table not in self.tables:
+            handle = (Path(self.folder.name) / f"{table}.csv").open(
+                "w", newline="", encoding="utf-8-sig"
+            )
+            writer = csv.DictWriter(handle, fieldnames=list(values), extrasaction="ignore")
+            writer.writeheader()
+            self.tables[table] = (handle, writer)
+        return self.tables[table][1]
 
     def close(self) -> None:
-        self.handle.close()
+        for handle, _writer in self.tables.values():
+            handle.close()
+        files = sorted(Path(self.folder.name).glob("*.csv"))
+        if len(files) == 1:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(files[0], self.path)
+            self.written_to = self.path
+        elif files:
+            self.written_to = self.path.with_suffix(".zip")
+            with zipfile.ZipFile(self.written_to, "w", zipfile.ZIP_DEFLATED) as archive:
+                for file in files:
+                    archive.write(file, file.name)
+        self.folder.cleanup()
+
+
+def _table_name(row: Any) -> str:
+    """The table a row came from: its sheet, or the CSV file's name (a ZIP member's too)."""
+    if row.sheet:
+        return re.sub(r"[^\w-]+", "_", row.sheet)
+    return Path(row.file.rsplit(":", 1)[-1]).stem or "rows"
 
 
 def _safe(value: Any) -> Any:
-    """Keep a spreadsheet from running a value of the report as a formula."""
+    """Keep a spreadsheet from running a value of the report as a formula.
+
+    The exporters' quoting, which the importer takes off text again, so that the rejected rows
+    import again as they were. A number is left as it is, as the exporters leave it: a
+    spreadsheet reads ``-1.29`` as a number, and the importer reads a number column as written.
+    """
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return text if _NUMBER.fullmatch(text) else neutralise(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from waypoint.bulk.formulas import restore
 from waypoint.bulk.sources import Row, normalise_header
 from waypoint.cases.validation import IncidentDraft
 from waypoint.reference import catalogue
@@ -102,6 +104,8 @@ class SourceRecord:
     provenance: dict[str, Cell] = field(default_factory=dict)
     #: Persons' own keys in the file (``person_ref``), by position, to keep their ids on update.
     person_keys: list[str] = field(default_factory=list)
+    #: The incident fields the file has columns for; an update changes only those (None: all).
+    incident_fields: frozenset[str] | None = None
 
     def locate(self, path: str) -> Cell | None:
         """The cell behind a validation path, or behind its nearest enclosing path."""
@@ -190,7 +194,7 @@ class RecordBuilder:
 
 
 #: Converted values by (converter, cell): files repeat the same codes and dates on every row.
-_CONVERTED: dict[tuple[Any, Any], Any] = {}
+_CONVERTED: dict[tuple[Any, ...], Any] = {}
 _CONVERTED_LIMIT = 200_000
 
 
@@ -198,7 +202,8 @@ def _converted(convert: Callable[[Any], Any], raw: Any) -> Any:
     """``convert(raw)``, or the ``Rejected`` it raised, remembered for short values."""
     memorable = not isinstance(raw, list | dict) and (not isinstance(raw, str) or len(raw) <= 64)
     if memorable:
-        key = (convert, raw)
+        # The type too: True == 1 and 1.0 == 1, but a workbook's TRUE is not a whole number.
+        key = (convert, type(raw), raw)
         if key in _CONVERTED:
             outcome = _CONVERTED[key]
             return list(outcome) if isinstance(outcome, list) else outcome
@@ -246,7 +251,7 @@ def _listing(codes: Iterable[str], limit: int = 12) -> str:
 
 def text(max_length: int = 200) -> Callable[[Any], str]:
     def convert(raw: Any) -> str:
-        value = text_of(raw)
+        value = restore(text_of(raw))
         if len(value) > max_length:
             raise Rejected(
                 _("The text is %(length)s characters long.") % {"length": len(value)},
@@ -395,7 +400,8 @@ def _excel_or_year(number: float) -> PartialDate:
     raise Rejected(_("Not a date."), _("a date such as 2024-03-31"), "invalid_date")
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+#: Year first: ISO, and the 2024/03/31 and 2024.03.31 that East Asian and other locales write.
+_ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:\s.*)?$")
 _DRUPAL = re.compile(r"^[A-Za-z]{3},\s*(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -407,7 +413,7 @@ def _parse_text_date(value: str, day_first: bool) -> PartialDate | None:
         if re.fullmatch(r"\d{4}", value):
             return PartialDate(datetime.date(int(value), 1, 1), "year")
         if match := _ISO.match(value):
-            return _day(int(match[1]), int(match[2]), int(match[3]))
+            return _day(int(match[1]), int(match[3]), int(match[4]))
         if match := _YEAR_MONTH.match(value):
             return PartialDate(datetime.date(int(match[1]), int(match[2]), 1), "month")
         if match := _DRUPAL.match(value):
@@ -518,6 +524,7 @@ COUNTRY_SYNONYMS = {
     "east_timor": "TLS",
     "timor_leste": "TLS",
     "sao_tome_and_principe": "STP",
+    "sao_tome": "STP",
     "curacao": "CUW",
     "reunion": "REU",
 }
@@ -560,13 +567,28 @@ def country(raw: Any) -> str:
         return COUNTRY_SPECIALS[key]
     code = country_index().get(key)
     if code is None:
-        suggestions = catalogue.closest(text_of(raw).upper(), catalogue.country_codes())
+        suggestions = (
+            _closest_countries(key)
+            if len(key) > 3
+            else catalogue.closest(text_of(raw).upper(), catalogue.country_codes())
+        )
         raise Rejected(
             _("“%(value)s” is not a country this system knows.") % {"value": text_of(raw)},
             ", ".join(suggestions) if suggestions else _("an ISO 3166-1 code or country name"),
             "invalid_code",
         )
     return code
+
+
+@cache
+def _country_names() -> tuple[str, ...]:
+    return tuple(sorted(name for name in country_index() if len(name) > 3 and not name.isdigit()))
+
+
+def _closest_countries(key: str) -> list[str]:
+    """The codes of the countries whose names are nearest a misspelt name ("Lybia" → LBY)."""
+    names = difflib.get_close_matches(key, _country_names(), n=8, cutoff=0.7)
+    return list(dict.fromkeys(country_index()[name] for name in names))[:3]
 
 
 def countries(separator: str = ";") -> Callable[[Any], list[str]]:
@@ -715,6 +737,7 @@ def _checked(latitude: float, longitude: float) -> tuple[float, float]:
 
 
 def clear_caches() -> None:
+    _country_names.cache_clear()
     _CONVERTED.clear()
     country_index.cache_clear()
     term_index.cache_clear()

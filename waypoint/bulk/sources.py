@@ -29,6 +29,8 @@ from typing import IO, Any
 #: Bytes read to recognise the encoding and delimiter.
 SAMPLE_BYTES = 256 * 1024
 DELIMITERS = (",", ";", "\t", "|")
+#: A line of nothing but blanks, delimiters and empty quotes: a blank row above the header.
+_BLANK_LINE = re.compile(r'[\s,;|"]+')
 #: A field of a real export can be long (a narrative); the csv module's default limit is 128 KiB.
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -166,7 +168,7 @@ def _split_count(line: str, delimiter: str) -> int:
 
 
 def _csv_table(raw: IO[bytes], shown: str, stem: str, size: int) -> Table:
-    buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw  # type: ignore[arg-type]
+    buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw  # type: ignore[arg-type, type-var]
     sample = buffered.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
     encoding = detect_encoding(sample)
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="", errors="strict")
@@ -174,7 +176,7 @@ def _csv_table(raw: IO[bytes], shown: str, stem: str, size: int) -> Table:
     number = 0
     for first_line in lines:
         number += 1
-        if first_line.strip():
+        if _BLANK_LINE.sub("", first_line):
             break
     else:
         raise SourceError(shown, "the file is empty")
@@ -215,10 +217,14 @@ def _decoded_lines(text: io.TextIOWrapper, shown: str) -> Iterator[str]:
 
 def _headers(header: list[Any], shown: str, sheet: str) -> list[tuple[str, str]]:
     """(normalised, as written) per column position; blank trailing headers are dropped."""
+    written_headers = ["" if written is None else str(written).strip() for written in header]
+    # Blank columns at the end (trailing delimiters, formatted empty cells) are not columns; they
+    # are dropped before repeated names are numbered, which would give them names.
+    while written_headers and not normalise_header(written_headers[-1]):
+        written_headers.pop()
     headers: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
-    for written in header:
-        written_text = "" if written is None else str(written).strip()
+    for written_text in written_headers:
         key = normalise_header(written_text)
         if key in seen:
             seen[key] += 1
@@ -226,8 +232,6 @@ def _headers(header: list[Any], shown: str, sheet: str) -> list[tuple[str, str]]
         else:
             seen[key] = 1
         headers.append((key, written_text))
-    while headers and not headers[-1][0]:
-        headers.pop()
     if not headers:
         raise SourceError(shown, "the header row is empty", sheet=sheet)
     return headers
@@ -343,7 +347,7 @@ def _json_table(path: Path, shown: str) -> Table:
     records = document
     if isinstance(document, dict):
         lists = [value for value in document.values() if isinstance(value, list)]
-        records = document.get("items") or document.get("records") or (lists[0] if lists else [])
+        records = document.get("items") or document.get("records") or (lists[0] if lists else None)
     if not isinstance(records, list) or not all(isinstance(item, dict) for item in records):
         raise SourceError(shown, "expected a list of objects (or an object with an items list)")
     headers: dict[str, str] = {}

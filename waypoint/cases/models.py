@@ -223,6 +223,12 @@ class Incident(models.Model):
     detection_context = TermField(
         _("detection context"), vocabulary="detection_context", default=UNKNOWN
     )
+    migration_route = TermField(
+        _("migration route"),
+        vocabulary="migration_route",
+        blank=True,
+        help_text=_("The named route the migrants were on, such as the Central Mediterranean."),
+    )
 
     # Counts for when persons are not itemised; None means the count is unknown.
     migrants_involved = models.PositiveIntegerField(_("migrants involved"), null=True, blank=True)
@@ -285,6 +291,7 @@ class Incident(models.Model):
         "longitude": INTERNAL,
         "coordinate_precision": INTERNAL,
         "detection_context": PUBLIC,
+        "migration_route": PUBLIC,
         "migrants_involved": PUBLIC,
         "dead": PUBLIC,
         "missing": PUBLIC,

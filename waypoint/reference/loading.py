@@ -75,7 +75,7 @@ ICCS = Dataset(
 VOCABULARIES = Dataset(
     "vocabularies",
     "vocabularies.csv",
-    "1",
+    "2",
     "Waypoint controlled vocabularies following CTDC, HTCDS, IOM Missing Migrants Project, "
     "OSCE-ODIHR, ISIC Rev.4 and the UNTOC protocols (source given per term)",
 )

@@ -146,6 +146,9 @@ def _read_legs(table: Table, context: ReadContext) -> dict[str, list[Row]]:
 
 def _legs(builder: RecordBuilder, rows: list[Row], columns: dict[str, str]) -> list[RouteLeg]:
     legs = []
+    if rows:
+        # The numbering of the legs as a whole is reported at the first leg's number.
+        builder.note("legs", rows[0], columns.get("sequence", "sequence"), rows[0].get("sequence"))
     for index, row in enumerate(rows, start=1):
         builder.add_row(row)
         values = _part_values(builder, row, "leg", f"legs[{index}]", columns)
@@ -257,10 +260,14 @@ def _record(
             _("one of the two"),
         )
     draft.legs = _legs(builder, leg_rows, leg_columns) if leg_rows else route_legs
-    return builder.finish(
+    record = builder.finish(
         draft,
         person_keys=[mapping.text_of(row.get(layout.PERSON_KEY)) for row in _person_rows(rows)],
     )
+    record.incident_fields = frozenset(column.field for column in _present("incident", columns)) | {
+        "date_precision"
+    }
+    return record
 
 
 def _draft(
@@ -328,12 +335,15 @@ def _part_values(
     builder: RecordBuilder, row: Row, part: str, path: str, columns: dict[str, str]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for column in _present(part, columns):
+    present = _present(part, columns)
+    for column in present:
         value = builder.take(
             row, column.name, column.convert, path=f"{path}.{column.field}", columns=columns
         )
         if value is not None:
             values[column.field] = value
+    if part != "incident":
+        _note_part(builder, row, path, present, columns)
     for name, value in list(values.items()):
         if isinstance(value, mapping.PartialDate) and not (
             part == "incident" and name in ("date_start", "date_end")
@@ -342,8 +352,26 @@ def _part_values(
     return values
 
 
+def _note_part(
+    builder: RecordBuilder,
+    row: Row,
+    path: str,
+    present: list[layout.Column],
+    columns: dict[str, str],
+) -> None:
+    """Point a rule about a whole part (a victimisation recorded for a witness, legs out of
+    order) at the part's row and its first filled column, rather than at the incident's first
+    row."""
+    for column in present:
+        if not mapping.is_blank(row.get(column.name)):
+            builder.note(path, row, columns.get(column.name, column.name), row.get(column.name))
+            return
+
+
 def _person(builder: RecordBuilder, row: Row, path: str, columns: dict[str, str]) -> PersonDraft:
     person = Person(**_part_values(builder, row, "person", path, columns))
+    if mapping.is_blank(row.get("person_role")):
+        builder.note(f"{path}.role", row, columns.get("person_role", "person_role"))
     victim_values = _part_values(builder, row, "victimisation", f"{path}.victimisation", columns)
     offender_values = _part_values(builder, row, "offender", f"{path}.offender", columns)
     draft = PersonDraft(
@@ -355,13 +383,36 @@ def _person(builder: RecordBuilder, row: Row, path: str, columns: dict[str, str]
     stage_date = builder.take(
         row, layout.STAGE_DATE, mapping.date, path=f"{path}.offender.stages[1]", columns=columns
     )
+    if stage and stage_date is None:
+        # The stage history is this one step: its rules point at the stage.
+        written = columns.get(layout.STAGE, layout.STAGE)
+        builder.note(f"{path}.offender.stages[1]", row, written, row.get(layout.STAGE))
     if offender_values or stage:
         offender = OffenderRecord(**offender_values)
         if stage:
             offender.stage = stage
-            draft.stages = [StageStep(stage, stage_date.value if stage_date else None)]
+            draft.stages = _stage_steps(stage, stage_date.value if stage_date else None)
         draft.offender = offender
     return draft
+
+
+def _stage_steps(stage: str, effective_on: Any) -> list[StageStep]:
+    """The stage the file gives, after the stage it must have followed when it cannot be the
+    first (proceedings are discontinued against a suspect)."""
+    from waypoint.cases.models import STAGE_WORKFLOW, Stage
+
+    step = StageStep(stage, effective_on)
+    if STAGE_WORKFLOW.allows("", stage):
+        return [step]
+    before = next(
+        (
+            first
+            for first in Stage.values
+            if STAGE_WORKFLOW.allows("", first) and STAGE_WORKFLOW.allows(first, stage)
+        ),
+        None,
+    )
+    return [StageStep(before), step] if before else [step]
 
 
 def _stage(raw: Any) -> str:

@@ -130,6 +130,10 @@ class Command(BaseCommand):
                 else " (use --report FILE for all)"
             )
             self.stdout.write(f"… and {more} more problems{where}")
+        if report.rejected_file:
+            self.stdout.write(
+                f"rejected rows, with their reasons, written to {report.rejected_file}"
+            )
         self.stdout.write(_summary(report))
 
 
