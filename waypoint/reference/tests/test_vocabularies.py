@@ -12,7 +12,10 @@ REQUIRED = {
     "org_type": "national_authority international_organisation ngo multi_agency_centre other",
     "org_purpose": "protection victim_assistance criminal_investigation prosecution "
     "border_management labour_inspection statistics research",
-    "incident_kind": "smuggling_of_migrants trafficking_in_persons violence_against_migrants",
+    "incident_kind": "smuggling_of_migrants trafficking_in_persons violence_against_migrants "
+    "death_or_disappearance",
+    "migration_route": "central_mediterranean eastern_mediterranean western_mediterranean "
+    "western_balkans us_mexico_border unknown",
     "date_precision": "day month year unknown",
     "coordinate_precision": "exact approximate settlement admin_area country unknown",
     "detection_context": "border_check inland at_sea workplace_inspection victim_self_report "
