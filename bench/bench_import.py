@@ -200,8 +200,18 @@ def _baseline(data: str) -> dict[str, Any]:
                 last = row[0]
                 incident_id += 1
                 incidents.append(
-                    (incident_id, uuid.uuid4().hex, owner.pk, row[0], row[1], f'["{row[2]}"]',
-                     row[3], row[4], row[5], row[6] or None)
+                    (
+                        incident_id,
+                        uuid.uuid4().hex,
+                        owner.pk,
+                        row[0],
+                        row[1],
+                        f'["{row[2]}"]',
+                        row[3],
+                        row[4],
+                        row[5],
+                        row[6] or None,
+                    )
                 )
             person_id += 1
             persons.append(

@@ -16,6 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from waypoint.api.rates import parse_rate
 from waypoint.lib.env import (
     ConfigurationError,
     env_bool,
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Serves the API documentation from its own static files (without it: from a CDN).
+    "ninja",
     "waypoint.reference",
     "waypoint.orgs",
     "waypoint.audit",
@@ -110,6 +113,7 @@ INSTALLED_APPS = [
     "waypoint.cases",
     "waypoint.bulk",
     "waypoint.demo",
+    "waypoint.api",
     "waypoint.web",
 ]
 
@@ -301,6 +305,22 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# The cache holds the API's rate-limit counters. Local memory counts per process: a deployment
+# that runs several processes sets WAYPOINT_CACHE=database (after `waypoint createcachetable`)
+# so that every process counts against the same limit.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "waypoint"}
+    if env_choice("WAYPOINT_CACHE", ("locmem", "database"), "locmem") == "locmem"
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "waypoint_cache"}
+}
+
+# Requests per API token: "600/min", "20/s", "10000/hour", "100000/day".
+WAYPOINT_API_RATE = env_str("WAYPOINT_API_RATE", "600/min")
+try:
+    parse_rate(WAYPOINT_API_RATE)
+except ValueError as error:
+    raise ConfigurationError(f"WAYPOINT_API_RATE: {error}") from None
 
 LOGGING = {
     "version": 1,

@@ -56,7 +56,7 @@ def submit_import(
     job = ImportJob.objects.create(
         organisation=organisation,
         created_by=actor,
-        file_name=Path(file_name).name[:255] or "upload",
+        file_name=_without_nul(Path(file_name).name)[:255] or "upload",
         format=format,
         label=label,
         dry_run=dry_run,
@@ -161,19 +161,31 @@ def run_job(job: ImportJob) -> ImportJob:
 def _finish(job: ImportJob, status: str, *, report: Any = None, message: str = "") -> None:
     job.status = status
     job.finished_at = timezone.now()
-    job.message = message
+    job.message = _without_nul(message)
     if report is not None:
         job.detected_format = report.format
         job.rows_read = report.rows_read
         job.created, job.updated = report.created, report.updated
         job.unchanged, job.rejected = report.unchanged, report.rejected
         job.error_count = report.error_count
-        job.errors = [issue.as_dict() for issue in report.errors[:200]]
-        job.notices = report.notices[:50]
+        job.errors = _without_nul([issue.as_dict() for issue in report.errors[:200]])
+        job.notices = _without_nul(report.notices[:50])
     job.save()
     stored = Path(job.stored_path) if job.stored_path else None
     if stored and stored.exists():
         stored.unlink()
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL stores no NUL character in text or JSON; a broken file can put one in a
+    message or a reported value."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
 
 
 class _ProgressFile:

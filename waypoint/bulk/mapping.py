@@ -252,6 +252,12 @@ def _listing(codes: Iterable[str], limit: int = 12) -> str:
 def text(max_length: int = 200) -> Callable[[Any], str]:
     def convert(raw: Any) -> str:
         value = restore(text_of(raw))
+        if "\x00" in value:
+            raise Rejected(
+                _("The text holds a NUL character, which is not text."),
+                _("text without control characters"),
+                "control_character",
+            )
         if len(value) > max_length:
             raise Rejected(
                 _("The text is %(length)s characters long.") % {"length": len(value)},

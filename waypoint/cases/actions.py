@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from waypoint.audit.log import record
 from waypoint.audit.models import Action
@@ -22,10 +25,18 @@ from waypoint.cases.models import (
     OffenderRecord,
     StageChange,
 )
-from waypoint.cases.validation import IncidentDraft, StageStep, check
+from waypoint.cases.validation import (
+    IncidentDraft,
+    IncidentInvalid,
+    Problem,
+    StageStep,
+    check,
+    validate,
+)
 from waypoint.lib.workflow import TransitionError
 from waypoint.orgs.access import AccessDenied, member_organisations, require_recorder
 from waypoint.orgs.models import Organisation
+from waypoint.vault.sealing import Sealed
 
 
 def record_incident(
@@ -96,13 +107,14 @@ def _write_offender(
     offender.save()
     previous = ""
     for step in stages or [StageStep(offender.stage)]:
+        recorded = step.recorded() if isinstance(step, KeptStep) else {"actor": actor}
         StageChange.objects.create(
             offender=offender,
             from_stage=previous,
             to_stage=step.stage,
             effective_on=step.effective_on,
-            actor=actor,
             note=step.note,
+            **recorded,
         )
         previous = step.stage
 
@@ -315,3 +327,123 @@ def set_named_users(*, actor: Any, incident: Incident, users: Iterable[Any]) -> 
                     details={"users": sorted(users)},
                 )
     return incident
+
+
+@dataclass
+class KeptStep(StageStep):
+    """A step of an offender's stored history carried into an update as it was recorded: its
+    public id (to which its sealed note is bound), who recorded it and when."""
+
+    public_id: uuid.UUID | None = None
+    recorded_by_id: int | None = None
+    recorded_at: datetime.datetime | None = None
+
+    def recorded(self) -> dict[str, Any]:
+        kept = {"public_id": self.public_id, "recorded_at": self.recorded_at}
+        return {"actor_id": self.recorded_by_id, **{k: v for k, v in kept.items() if v}}
+
+
+def update_incident(
+    *, actor: Any, incident: Incident, draft: IncidentDraft, reason: str = ""
+) -> Incident:
+    """Replace what is recorded about an incident with a whole new draft, validated first.
+
+    The incident keeps its public id, owner, creator, status history, sharing and label and
+    status (which change through their own workflows); its fields, persons, route legs,
+    selectors and outcomes become the draft's, in one transaction. Rows of the draft that carry
+    the public id of a stored row keep it, so their sealed values (bound to it) stay readable.
+    """
+    require_recorder(actor, incident.owner)
+    new = draft.incident
+    problems = _workflow_fields_problems(incident, new)
+    new.pk, new.public_id, new.owner = incident.pk, incident.public_id, incident.owner
+    new.created_by_id, new.created_at = incident.created_by_id, incident.created_at
+    # The stored row, not a new one: uniqueness checks leave it out, and saving updates it.
+    new._state.adding, new._state.db = False, incident._state.db
+    problems += validate(draft)
+    if problems:
+        raise IncidentInvalid(problems)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        changed = _changed_fields(locked, new)
+        for rows in (locked.selectors, locked.persons, locked.legs):
+            rows.all().delete()
+        _write(draft, actor)
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            organisation=incident.owner,
+            target=new,
+            details={
+                "fields": changed,
+                "persons": len(draft.persons),
+                "legs": len(draft.legs),
+                "selectors": len(draft.selectors),
+            },
+            justification=reason,
+        )
+    return new
+
+
+def _workflow_fields_problems(stored: Incident, new: Incident) -> list[Problem]:
+    problems = []
+    if new.label != stored.label:
+        problems.append(
+            Problem(
+                "incident.label",
+                _(
+                    "The sharing label changes through a label change request (widening needs "
+                    "a second person's approval), not by replacing the record."
+                ),
+                "label_by_request",
+            )
+        )
+    if new.status != stored.status:
+        problems.append(
+            Problem(
+                "incident.status",
+                _("The status changes along its workflow, not by replacing the record."),
+                "status_by_workflow",
+            )
+        )
+    return problems
+
+
+#: Fields an update never reports as changed: keys and bookkeeping.
+UNREPORTED = frozenset({"id", "public_id", "owner", "created_by", "created_at", "updated_at"})
+
+
+def _changed_fields(stored: Incident, new: Incident) -> list[str]:
+    """The names (never the values) of the incident's own fields that the update changes."""
+    changed = []
+    for field in Incident._meta.concrete_fields:
+        if field.name in UNREPORTED:
+            continue
+        before, after = getattr(stored, field.attname), getattr(new, field.attname)
+        if isinstance(after, str) and isinstance(before, Sealed):
+            differs = True  # new plaintext for a sealed field
+        else:
+            differs = before != after and not (before in ("", None) and after in ("", None))
+        if differs:
+            changed.append(field.name)
+    return changed
+
+
+def delete_incident(*, actor: Any, incident: Incident, reason: str = "") -> None:
+    """Delete an incident with everything recorded under it; the audit log keeps the event."""
+    require_recorder(actor, incident.owner)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        record(
+            actor=actor,
+            action=Action.DELETE,
+            organisation=incident.owner,
+            target=locked,
+            details={
+                "persons": locked.persons.count(),
+                "legs": locked.legs.count(),
+                "selectors": locked.selectors.count(),
+            },
+            justification=reason,
+        )
+        locked.delete()

@@ -3,22 +3,34 @@
 Personas are every role of the owner organisation, of a partner organisation (a standing
 sharing agreement and named on the records) and of an unrelated participating organisation,
 plus a user named on the strictly shared record, a user without organisation, the platform
-administrator and an anonymous visitor. Every URL pattern of the staff site must have a policy
-row below, or the test fails; any answer other than the policy's fails.
+administrator and an anonymous visitor. Every URL pattern of the staff site and the REST API must
+have a policy row below, or the test fails; any answer other than the policy's fails.
+
+Requests to the API carry the persona's API token (members of an organisation hold one; the
+others have none to send) besides the signed-in session, which the API ignores. Writes send a
+valid document and are rolled back after the answer, so that every persona meets the same records.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from waypoint.api.actions import create_token
+from waypoint.api.models import ApiToken
+from waypoint.bulk.models import ImportJob
 from waypoint.cases.models import Incident, Label
 from waypoint.orgs.models import Organisation, Role, SharingAgreement
 from waypoint.test import BaseTestCase
+from waypoint.web.tests.helpers import quiet
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
 RELATIONS = ("own", "partner", "other")
@@ -133,6 +145,108 @@ def audit_log(persona: Persona, method: str, label: Any) -> int | tuple[int, ...
     return 200 if auditor or persona.relation == "platform" else 404
 
 
+def token_page(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Revoking a token from the account page: only its user finds it (the URL names a token of
+    ``own_analyst``)."""
+    if method != "POST":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 302 if persona.name == TOKEN_OWNER else 404
+
+
+# The REST API. Only members of an organisation hold tokens; everyone else is refused with 401
+# before anything else is looked at. An address answers a method it does not take with 405,
+# whoever asks.
+
+NOT_AUTHENTICATED = 401
+RECORDERS = (Role.REPORTER, Role.ORG_ADMIN)
+TOKEN_OWNER = "own_analyst"
+
+
+def holds_token(persona: Persona) -> bool:
+    return persona.relation in (*RELATIONS, "own_named")
+
+
+def api_public(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The API's documentation and index: public documents without data."""
+    return 200 if method == "GET" else NOT_ALLOWED
+
+
+def api_missing(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    return 404
+
+
+def api_read(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """A GET-only list for every token holder (reference data, the user's own tokens)."""
+    if method != "GET":
+        return NOT_ALLOWED
+    return 200 if holds_token(persona) else NOT_AUTHENTICATED
+
+
+def api_tokens(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    return 200 if method == "GET" else 201
+
+
+def api_token(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Revoking a token through the API: only its user finds it."""
+    if method != "DELETE":
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    return 204 if persona.name == TOKEN_OWNER else 404
+
+
+def api_incidents(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The list, and recording an incident for the recorder's own organisation."""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    if method == "GET":
+        return 200
+    return 201 if persona.role in RECORDERS and persona.relation != "own_named" else 403
+
+
+def api_incident(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """One incident: read by whoever sees it, changed only by the owner's recorders who see it;
+    to everyone else it does not exist."""
+    if method not in ("GET", "PUT", "DELETE"):
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    if persona.relation not in SEES[label]:
+        return 404
+    if method == "GET":
+        return 200
+    if persona.relation == "own" and persona.role in RECORDERS:
+        return 200 if method == "PUT" else 204
+    return 403
+
+
+def api_imports(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The imports of the organisations one records for (an empty list for others), and an
+    upload; the matrix posts no file, so a token holder is told what is missing."""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    return 200 if method == "GET" else 422
+
+
+def api_import(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """One import (and its error report): only recorders of its organisation find it."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    return 200 if persona.relation == "own" and persona.role in RECORDERS else 404
+
+
 POLICY: dict[str, Expectation] = {
     "home": page,
     "incident_list": page,
@@ -148,7 +262,33 @@ POLICY: dict[str, Expectation] = {
     "two-factor-recovery-codes": post_only,
     "two-factor-remove": post_only,
     "end-sessions": post_only,
+    "api-tokens": form,
+    "api-token-revoke": token_page,
     "audit:events": audit_log,
+    "api-index": api_public,
+    "api-not-found": api_missing,
+    "api:openapi-json": api_public,
+    "api:openapi-view": api_public,
+    "api:api-root": api_public,
+    "api:list_tokens": api_tokens,
+    "api:create_token": api_tokens,
+    "api:revoke_token": api_token,
+    "api:list_incidents": api_incidents,
+    "api:create_incident": api_incidents,
+    "api:get_incident": api_incident,
+    "api:replace_incident": api_incident,
+    "api:delete_incident": api_incident,
+    "api:list_countries": api_read,
+    "api:list_currencies": api_read,
+    "api:list_iccs_codes": api_read,
+    "api:list_vocabularies": api_read,
+    "api:list_terms": api_read,
+    "api:create_import": api_imports,
+    "api:list_imports": api_imports,
+    "api:get_import": api_import,
+    "api:import_errors": api_import,
+    "api:import_template": api_read,
+    "api:export": api_read,
 }
 
 
@@ -170,9 +310,19 @@ def staff_routes() -> list[tuple[str, str]]:
     return walk(get_resolver().url_patterns, "", "")
 
 
+def is_api(url: str) -> bool:
+    return url.startswith("/api/")
+
+
+# Counts are far below the default rate; the limit is raised so that the matrix never meets it.
+@override_settings(WAYPOINT_API_RATE="100000/min")
 class AuthorizationMatrixTests(BaseTestCase):
     users: dict[str, Any]
     incidents: dict[str, Incident]
+    tokens: dict[str, str]
+    matrix_token: ApiToken
+    page_token: ApiToken
+    job: ImportJob
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -204,18 +354,34 @@ class AuthorizationMatrixTests(BaseTestCase):
             record.named_users.add(cls.users["own_named"])
             record.shared_with.add(cls.org_b)
             cls.incidents[label] = record
+        cls.tokens = {
+            persona.name: create_token(actor=cls.users[persona.name], name="matrix")[1]
+            for persona in PERSONAS
+            if holds_token(persona)
+        }
+        owner = cls.users[TOKEN_OWNER]
+        cls.matrix_token = create_token(actor=owner, name="revoked through the API")[0]
+        cls.page_token = create_token(actor=owner, name="revoked on the account page")[0]
+        cls.job = ImportJob.objects.create(
+            organisation=cls.org_a, created_by=cls.users["own_reporter"], file_name="m.csv"
+        )
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # the API's rate-limit counters
 
     def test_it_has_a_policy_for_every_route(self) -> None:
         missing = [f"{route} ({name})" for route, name in staff_routes() if name not in POLICY]
         self.assertEqual(missing, [], "routes without a policy row")
 
     def test_it_answers_every_persona_as_the_policy_says(self) -> None:
-        requests = [
-            (name, label, url, method)
-            for route, name in staff_routes()
-            for label, url in self.urls_for(route, name)
-            for method in METHODS
-        ]
+        requests: list[tuple[str, Any, str, str]] = []
+        for route, name in staff_routes():
+            for label, url in self.urls_for(route, name):
+                for method in METHODS:
+                    # The API has one pattern per operation: several names share an address.
+                    if (label, url, method) not in {(r[1], r[2], r[3]) for r in requests}:
+                        requests.append((name, label, url, method))
         # Signing out last keeps one sign-in per persona.
         requests.sort(key=lambda request: request[0] == "logout")
         failures = []
@@ -224,7 +390,7 @@ class AuthorizationMatrixTests(BaseTestCase):
             for name, label, url, method in requests:
                 if persona.signed_in and "_auth_user_id" not in self.client.session:
                     self.client.force_login(self.users[persona.name])
-                status = self.client.generic(method, url).status_code
+                status = self.send(persona, method, url, label)
                 allowed = POLICY[name](persona, method, label)
                 allowed = allowed if isinstance(allowed, tuple) else (allowed,)
                 if status not in allowed:
@@ -246,13 +412,55 @@ class AuthorizationMatrixTests(BaseTestCase):
                 self.assertEqual(status, expected, f"GET {url} as {persona.name}")
 
     def urls_for(self, route: str, name: str) -> list[tuple[Any, str]]:
-        if "<uuid:public_id>" in route:
+        if ":public_id>" in route or ":incident_id>" in route:
+            key = "public_id" if ":public_id>" in route else "incident_id"
             query = "?target=incident&field=narrative" if name == "incident_reveal" else ""
             return [
-                (label, reverse(name, kwargs={"public_id": record.public_id}) + query)
+                (label, reverse(name, kwargs={key: record.public_id}) + query)
                 for label, record in self.incidents.items()
             ]
-        return [(None, reverse(name))]
+        arguments: dict[str, dict[str, Any]] = {
+            "api-token-revoke": {"token_id": self.page_token.public_id},
+            "api:revoke_token": {"token_id": self.matrix_token.public_id},
+            "api:list_terms": {"vocabulary": "sex"},
+            "api:get_import": {"job_id": self.job.public_id},
+            "api:import_errors": {"job_id": self.job.public_id},
+            "api:import_template": {"name": "csv"},
+            "api-not-found": {"rest": "no/such/address"},
+        }
+        return [(None, reverse(name, kwargs=arguments.get(name)))]
+
+    def send(self, persona: Persona, method: str, url: str, label: Any) -> int:
+        """One request as the persona: to the API with its token, if it holds one, and a valid
+        document for a write, rolled back after the answer."""
+        if not is_api(url):
+            return self.client.generic(method, url).status_code
+        token = self.tokens.get(persona.name)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = self.document_for(url, label) if method in ("POST", "PUT") else None
+        with quiet("django.request"), transaction.atomic():
+            response = self.client.generic(
+                method,
+                url,
+                json.dumps(body) if body else "",
+                content_type="application/json",
+                headers=headers,
+            )
+            transaction.set_rollback(True)
+        return response.status_code
+
+    @staticmethod
+    def document_for(url: str, label: Any) -> dict[str, Any]:
+        if "/tokens" in url:
+            return {"name": "matrix"}
+        return {
+            "reference": f"M-{label}" if label else "M-NEW",
+            "label": label or Label.RED,
+            "kinds": ["smuggling_of_migrants"],
+            "date_start": "2024-05-17",
+            "date_precision": "day",
+            "country": "ITA",
+        }
 
     def request(self, persona: Persona, method: str, url: str) -> int:
         self.client.logout()

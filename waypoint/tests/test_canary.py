@@ -1,5 +1,6 @@
 """A unique string seeded into every protected field of an organisation's records never reaches
-anybody through the pages: every persona crawls every page it can reach by following links."""
+anybody through the pages or the REST API: every persona crawls every page it can reach by
+following links, and every API answer it can reach by following ids."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 from collections import deque
 from typing import Any
 
-from django.test import tag
+from django.core.cache import cache
+from django.test import override_settings, tag
 
+from waypoint.api.actions import create_token
 from waypoint.cases.actions import record_incident
 from waypoint.cases.models import (
     Incident,
@@ -52,6 +55,7 @@ def protected_fields() -> dict[Any, list[str]]:
 
 
 @tag("slow")
+@override_settings(WAYPOINT_API_RATE="100000/min")
 class CanaryTests(BaseTestCase):
     users: Any
 
@@ -149,6 +153,58 @@ class CanaryTests(BaseTestCase):
         self.assertEqual(len(records["partner_analyst"]), 2)
         self.assertEqual(len(records["other_analyst"]), 1)
         self.assertTrue(any("/reveal/" in url for url in visited["own_analyst"]))
+
+    def test_it_never_sends_the_canary_through_the_api(self) -> None:
+        cache.clear()  # the API's rate-limit counters
+        leaks: list[str] = []
+        records: dict[str, set[str]] = {}
+        for name, user in self.users.items():
+            if name in ("no_org", "platform"):
+                continue  # they hold no token: the API answers them 401 and nothing else
+            token = create_token(actor=user, name="canary")[1]
+            records[name] = set()
+            for url, body in self.crawl_api(token):
+                if CANARY in body:
+                    leaks.append(f"{name}: {url}")
+                if re.fullmatch(r"/api/v1/incidents/[0-9a-f-]{36}", url):
+                    records[name].add(url)
+        self.assertEqual(leaks, [])
+        self.assertEqual(len(records["own_analyst"]), 3)
+        self.assertEqual(len(records["partner_analyst"]), 2)
+        self.assertEqual(len(records["other_analyst"]), 1)
+
+    def test_it_keeps_the_canary_out_of_the_answer_to_a_write(self) -> None:
+        token = create_token(actor=self.users["own_reporter"], name="canary")[1]
+        headers = {"Authorization": f"Bearer {token}"}
+        for incident in Incident.objects.visible_to(self.users["own_reporter"]):
+            url = f"/api/v1/incidents/{incident.public_id}"
+            answer = self.client.get(url, headers=headers).json()
+            response = self.client.put(
+                url, answer, content_type="application/json", headers=headers
+            )
+            self.assertEqual(response.status_code, 200, response.content)
+            self.assertNotIn(CANARY, response.content.decode())
+
+    def crawl_api(self, token: str):  # type: ignore[no-untyped-def]
+        """Every list of the API, then every incident its list names."""
+        headers = {"Authorization": f"Bearer {token}"}
+        queue = deque(
+            [
+                "/api/v1/incidents?limit=500",
+                f"/api/v1/incidents?limit=500&q={CANARY}",
+                "/api/v1/tokens",
+                "/api/v1/reference/vocabularies?limit=500",
+                "/api/v1/openapi.json",
+            ]
+        )
+        while queue:
+            url = queue.popleft()
+            response = self.client.get(url, headers=headers)
+            self.assertEqual(response.status_code, 200, url)
+            body = response.content.decode("utf-8")
+            yield url, body
+            if url.startswith("/api/v1/incidents?"):
+                queue.extend(f"/api/v1/incidents/{item['id']}" for item in response.json()["items"])
 
     def crawl(self):  # type: ignore[no-untyped-def]
         start = [route for route, _ in staff_routes() if "<" not in route]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from waypoint.web import account, signin, views
+from waypoint.web import account, signin, tokens, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +18,11 @@ urlpatterns = [
     ),
     path("account/two-factor/remove/", account.remove_two_factor, name="two-factor-remove"),
     path("account/sessions/end/", account.end_sessions, name="end-sessions"),
+    path("account/tokens/", tokens.api_tokens, name="api-tokens"),
+    path(
+        "account/tokens/<uuid:token_id>/revoke/",
+        tokens.revoke_api_token,
+        name="api-token-revoke",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

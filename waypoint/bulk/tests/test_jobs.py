@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 from pathlib import Path
 
@@ -126,3 +127,9 @@ class JobTests(BaseTestCase):
                 )
                 job.refresh_from_db()
                 self.assertEqual((job.status, job.created, job.rejected), ("succeeded", 3, 0))
+
+    def test_it_keeps_a_report_of_a_file_with_nul_characters(self) -> None:
+        job = self.submit(b"reference,country\r\nN\x00UL-1,IT\x00A\r\n")
+        job.refresh_from_db()
+        self.assertIn(job.status, (JobStatus.REJECTED, JobStatus.FAILED))
+        self.assertNotIn("\x00", json.dumps(job.errors) + job.message)

@@ -352,16 +352,11 @@ class CreateUserTests(CommandTestCase):
             self.password_file("\n"),
         )
 
-    def test_it_says_api_tokens_are_not_available_yet(self) -> None:
-        self.assertUsageError(
-            "API tokens arrive with the REST API",
-            "create_user",
-            "farah",
-            "--org",
-            "ORG-A",
-            "--role",
-            "analyst",
-            "--token-file",
-            "/tmp/token",
+    def test_it_writes_an_api_token_to_the_token_file(self) -> None:
+        # More in waypoint/api/tests/test_tokens.py (CreateUserTokenTests).
+        path = Path(self.password_file("")).with_name("token")
+        run(
+            "create_user", "farah", "--org", "ORG-A", "--role", "analyst", "--token-file", str(path)
         )
-        self.assertFalse(User.objects.filter(username="farah").exists())
+        self.assertTrue(path.read_text(encoding="utf-8").startswith("wpt_"))
+        self.assertTrue(User.objects.get(username="farah").api_tokens.exists())

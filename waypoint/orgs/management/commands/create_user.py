@@ -3,11 +3,14 @@ and ``waypoint create_user USERNAME --platform-admin``.
 
 For an existing user the command adds the roles they lack and changes nothing else, so it can run
 again safely. A new user's password comes from ``--password-file`` (never from the command line);
-without it a strong random password is generated and printed once.
+without it a strong random password is generated and printed once. ``--token-file`` creates an
+API token for the user (a new one on every run) and writes it to that file, readable by its owner
+only (mode 0600); the token is never printed.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from argparse import ArgumentParser
 from typing import Any
@@ -17,8 +20,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from waypoint.api.actions import create_token
 from waypoint.audit.log import Target, record
 from waypoint.audit.models import Action
+from waypoint.orgs.access import AccessDenied
 from waypoint.orgs.management import arguments
 from waypoint.orgs.models import Membership, Organisation, Role
 
@@ -45,7 +50,11 @@ class Command(BaseCommand):
             metavar="F",
             help="read the new user's password from this file ('-' for standard input)",
         )
-        parser.add_argument("--token-file", metavar="F", help="not available yet")
+        parser.add_argument(
+            "--token-file",
+            metavar="F",
+            help="create an API token for the user and write it to this file (mode 0600)",
+        )
         parser.add_argument(
             "--platform-admin",
             action="store_true",
@@ -53,15 +62,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["token_file"]:
-            raise arguments.usage_error(
-                "API tokens arrive with the REST API; --token-file is not available yet"
-            )
         username = arguments.username(options["username"])
         organisation, roles = self._membership(options)
         password = None
         if options["password_file"]:
             password = arguments.password_from_file(options["password_file"], username)
+        token_file = self._token_file(options)
         with transaction.atomic():
             user = get_user_model()._default_manager.filter(username=username).first()
             self._check_separation(user, options["platform_admin"], roles)
@@ -73,10 +79,41 @@ class Command(BaseCommand):
                 self._make_platform_admin(user)
             for role in roles:
                 self._add_role(user, organisation, role)
+            if token_file is not None:
+                # Inside the transaction: if the file cannot be written, nothing is kept.
+                self._write_token(user, token_file)
         if settings.WAYPOINT_REQUIRE_2FA:
             self.stdout.write(
                 f"{username} sets up two-factor sign-in (an authenticator app) at first sign-in."
             )
+
+    @staticmethod
+    def _token_file(options: dict[str, Any]) -> str | None:
+        path = options["token_file"]
+        if path and options["platform_admin"]:
+            raise arguments.usage_error(
+                "a platform administrator holds no API token: the API serves organisations' staff"
+            )
+        return path or None
+
+    def _write_token(self, user: Any, path: str) -> None:
+        try:
+            token, text = create_token(actor=user, name="waypoint create_user")
+        except AccessDenied:
+            raise arguments.usage_error(
+                f"{user.username} is disabled or belongs to no active organisation; "
+                "no API token was created"
+            ) from None
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as exc:
+            raise arguments.usage_error(
+                f"cannot write --token-file {path}: {exc.strerror}"
+            ) from None
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            os.fchmod(file.fileno(), 0o600)  # an existing file keeps its mode otherwise
+            file.write(text + "\n")
+        self.stdout.write(f"API token {token.name!r} (wpt_{token.prefix}_…) written to {path}.")
 
     @staticmethod
     def _membership(options: dict[str, Any]) -> tuple[Organisation | None, list[str]]:

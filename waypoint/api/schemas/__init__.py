@@ -1,0 +1,1 @@
+"""The pydantic schemas of every request and answer of the API, one module per router."""
