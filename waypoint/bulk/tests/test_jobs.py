@@ -133,3 +133,9 @@ class JobTests(BaseTestCase):
         job.refresh_from_db()
         self.assertIn(job.status, (JobStatus.REJECTED, JobStatus.FAILED))
         self.assertNotIn("\x00", json.dumps(job.errors) + job.message)
+
+
+class TemplateDocTests(BaseTestCase):
+    def test_the_template_in_the_docs_is_the_one_the_api_serves(self) -> None:
+        shipped = Path(__file__).resolve().parents[3] / "docs/formats/waypoint-import-template.csv"
+        self.assertEqual(shipped.read_bytes(), write_template("csv"))
