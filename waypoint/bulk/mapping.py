@@ -15,6 +15,7 @@ import datetime
 import decimal
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,7 +24,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from waypoint.bulk.formulas import restore
-from waypoint.bulk.sources import Row, normalise_header
+from waypoint.bulk.sources import Row
 from waypoint.cases.validation import IncidentDraft
 from waypoint.reference import catalogue
 from waypoint.reference.models import MISSING_ANSWERS, Country, Term
@@ -237,7 +238,15 @@ def text_of(raw: Any) -> str:
 
 def key_of(raw: Any) -> str:
     """A value folded for look-up: ``" Forced  Labour "`` → ``"forced_labour"``."""
-    return normalise_header(text_of(raw))
+    return fold(text_of(raw))
+
+
+def fold(text: str) -> str:
+    """A name folded for look-up in any script: ``"Côte d’Ivoire"`` → ``"cote_d_ivoire"``,
+    ``"Италия"`` → ``"италия"``. Accents go; letters of every script stay."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[\W_]+", "_", bare.casefold()).strip("_")
 
 
 def _listing(codes: Iterable[str], limit: int = 12) -> str:
@@ -554,11 +563,12 @@ def country_index() -> dict[str, str]:
         names = [country.name, country.official_name, *country.names.values()]
         for name in names:
             if name:
-                index.setdefault(normalise_header(name), country.alpha3)
+                index.setdefault(fold(name), country.alpha3)
         index[country.alpha2.lower()] = country.alpha3
         index[country.numeric] = country.alpha3
         index[country.alpha3.lower()] = country.alpha3
     index.update({key: code for key, code in COUNTRY_SYNONYMS.items() if code in index.values()})
+    index.pop("", None)
     return index
 
 
@@ -606,16 +616,17 @@ def term_index(vocabulary: str) -> dict[str, str]:
     """Folded codes and labels (all six languages) of a vocabulary → code."""
     index: dict[str, str] = {}
     for term in Term.objects.filter(vocabulary=vocabulary):
-        index[normalise_header(term.code)] = term.code
+        index[fold(term.code)] = term.code
         for label in (term.name, *term.names.values()):
             if label:
-                index.setdefault(normalise_header(label), term.code)
+                index.setdefault(fold(label), term.code)
+    index.pop("", None)
     return index
 
 
 def term(vocabulary: str, synonyms: Mapping[str, str] | None = None) -> Callable[[Any], str]:
     """A vocabulary code from its code, its label in any language, or a format's own word."""
-    own = {normalise_header(key): value for key, value in (synonyms or {}).items()}
+    own = {fold(key): value for key, value in (synonyms or {}).items()}
 
     def convert(raw: Any) -> str:
         key = key_of(raw)
