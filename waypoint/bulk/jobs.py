@@ -9,6 +9,7 @@ same all-or-nothing ``run_import`` the CLI uses.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import threading
@@ -49,6 +50,7 @@ def submit_import(
 ) -> ImportJob:
     """Store an uploaded file and queue its import; answer the job (already run when inline)."""
     require_recorder(actor, organisation)
+    reap_stale()
     if format != "auto" and format not in importers.NAMES:
         raise JobRefused(
             f"unknown format {format!r}; use auto or one of {', '.join(importers.NAMES)}"
@@ -224,9 +226,42 @@ def _records_for(actor: Any, organisation: Organisation) -> bool:
     return True
 
 
+#: A running job whose progress has not moved for this long died with its process.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def reap_stale(now: datetime.datetime | None = None) -> int:
+    """Mark running jobs whose process died (killed, machine restarted) as failed.
+
+    Their transaction died with them, so nothing of theirs was written; without this they
+    would show as running for ever. Progress is written every half second while a job runs, so a
+    progress file (or a start) older than ``STALE_AFTER`` means the process is gone.
+    """
+    now = now or timezone.now()
+    reaped = 0
+    for job in ImportJob.objects.filter(status=JobStatus.RUNNING):
+        try:
+            moved = datetime.datetime.fromtimestamp(
+                job.progress_path.stat().st_mtime, tz=datetime.UTC
+            )
+        except OSError:
+            moved = job.started_at or job.created_at
+        if now - moved > STALE_AFTER:
+            _finish(
+                job,
+                JobStatus.FAILED,
+                message="the import stopped before it ended (its process was stopped); "
+                "nothing of it was written: import the file again",
+            )
+            job.progress_path.unlink(missing_ok=True)
+            reaped += 1
+    return reaped
+
+
 def work(*, once: bool = False, poll: float = 2.0) -> int:
     """Run queued jobs in order until stopped (or until none is left, with ``once``)."""
     done = 0
+    reap_stale()
     while True:
         job = ImportJob.objects.filter(status=JobStatus.QUEUED).order_by("created_at").first()
         if job is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from waypoint.bulk.jobs import JobRefused, jobs_for, run_job, submit_import
 from waypoint.bulk.models import ImportJob, JobStatus
@@ -139,3 +140,34 @@ class TemplateDocTests(BaseTestCase):
     def test_the_template_in_the_docs_is_the_one_the_api_serves(self) -> None:
         shipped = Path(__file__).resolve().parents[3] / "docs/formats/waypoint-import-template.csv"
         self.assertEqual(shipped.read_bytes(), write_template("csv"))
+
+
+class StaleJobTests(BaseTestCase):
+    def test_it_fails_a_running_job_whose_process_died(self) -> None:
+        from waypoint.bulk.jobs import STALE_AFTER, reap_stale
+
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            override_settings(WAYPOINT_JOB_DIR=Path(folder)),
+        ):
+            started = timezone.now() - STALE_AFTER * 2
+            dead = ImportJob.objects.create(
+                organisation=self.org_a,
+                created_by=self.bruno,
+                file_name="big.csv",
+                status=JobStatus.RUNNING,
+                started_at=started,
+            )
+            alive = ImportJob.objects.create(
+                organisation=self.org_a,
+                created_by=self.bruno,
+                file_name="other.csv",
+                status=JobStatus.RUNNING,
+                started_at=started,
+            )
+            alive.progress_path.write_text('{"rows_read": 10, "rows_expected": 100}')
+            self.assertEqual(reap_stale(), 1)
+            dead.refresh_from_db()
+            alive.refresh_from_db()
+            self.assertEqual((dead.status, alive.status), (JobStatus.FAILED, JobStatus.RUNNING))
+            self.assertIn("import the file again", dead.message)
