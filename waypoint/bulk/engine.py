@@ -42,7 +42,7 @@ from waypoint.bulk.models import ImportedRecord, ImportJob
 from waypoint.bulk.sources import SourceError, open_tables
 from waypoint.cases import writing
 from waypoint.cases.models import Incident, Label, RouteLeg, Selector
-from waypoint.cases.validation import IncidentDraft, PersonDraft
+from waypoint.cases.validation import IncidentDraft, PersonDraft, StageStep
 from waypoint.orgs.access import require_recorder
 from waypoint.orgs.models import Organisation
 from waypoint.vault import crypto, keys
@@ -559,7 +559,7 @@ def _person_record(draft: PersonDraft, actor: Any, now: datetime.datetime) -> wr
     stages = []
     if draft.offender is not None:
         previous = ""
-        for step in draft.stages or [_step(draft.offender.stage)]:
+        for step in draft.stages or [StageStep(draft.offender.stage)]:
             stages.append(
                 {
                     "public_id": uuid.uuid4(),
@@ -579,12 +579,6 @@ def _person_record(draft: PersonDraft, actor: Any, now: datetime.datetime) -> wr
         offender=_row(draft.offender) if draft.offender else None,
         stages=stages,
     )
-
-
-def _step(stage: str) -> Any:
-    from waypoint.cases.validation import StageStep
-
-    return StageStep(stage)
 
 
 def _row(instance: models.Model) -> dict[str, Any]:

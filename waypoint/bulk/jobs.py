@@ -26,7 +26,7 @@ from waypoint.bulk import importers
 from waypoint.bulk.engine import ImportOptions, run_import
 from waypoint.bulk.models import ImportJob, JobStatus
 from waypoint.bulk.sources import SourceError
-from waypoint.orgs.access import AccessDenied, member_organisations, require_recorder
+from waypoint.orgs.access import AccessDenied, recording_organisations, require_recorder
 from waypoint.orgs.models import Organisation
 
 #: Progress is written at most this often (seconds).
@@ -212,18 +212,9 @@ class _ProgressFile:
 
 def jobs_for(actor: Any) -> Any:
     """The import jobs the actor may see: those of organisations where they may record."""
-    organisations = [org for org in member_organisations(actor) if _records_for(actor, org)]
-    return ImportJob.objects.filter(organisation__in=organisations).select_related(
+    return ImportJob.objects.filter(organisation__in=recording_organisations(actor)).select_related(
         "organisation", "created_by"
     )
-
-
-def _records_for(actor: Any, organisation: Organisation) -> bool:
-    try:
-        require_recorder(actor, organisation)
-    except AccessDenied:
-        return False
-    return True
 
 
 #: A running job whose progress has not moved for this long died with its process.

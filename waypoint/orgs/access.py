@@ -113,6 +113,11 @@ def get_incident_for(user: Any, public_id: Any) -> Incident:
         raise Http404("No incident matches the given query.") from None
 
 
+def recording_organisations(user: Any) -> list[Organisation]:
+    """The active organisations the user may record incidents for."""
+    return [org for org in member_organisations(user) if roles_in(user, org) & RECORDING_ROLES]
+
+
 def require_recorder(user: Any, organisation: Organisation) -> None:
     if not roles_in(user, organisation) & RECORDING_ROLES or not organisation.is_active:
         raise AccessDenied(f"{user} may not record incidents for {organisation.code}")

@@ -28,7 +28,7 @@ from waypoint.bulk.jobs import JobRefused, jobs_for, submit_import
 from waypoint.bulk.models import ImportJob
 from waypoint.bulk.template import TEMPLATES, write_template
 from waypoint.cases.models import Label
-from waypoint.orgs.access import AccessDenied, member_organisations, require_recorder
+from waypoint.orgs.access import AccessDenied, recording_organisations
 from waypoint.orgs.models import Organisation
 
 router = Router(tags=["imports and exports"])
@@ -117,7 +117,7 @@ def import_document(job: ImportJob) -> dict[str, Any]:
 
 
 def _owner_for(user: Any, code: str | None) -> Organisation:
-    recording = [org for org in member_organisations(user) if _may_record(user, org)]
+    recording = recording_organisations(user)
     if code:
         chosen = next((org for org in recording if org.code == code), None)
         if chosen is None:
@@ -130,14 +130,6 @@ def _owner_for(user: Any, code: str | None) -> Organisation:
             else "you do not record for any organisation"
         )
     return recording[0]
-
-
-def _may_record(user: Any, organisation: Organisation) -> bool:
-    try:
-        require_recorder(user, organisation)
-    except AccessDenied:
-        return False
-    return True
 
 
 @router.post(

@@ -24,12 +24,11 @@ from waypoint.cases.documents import draft_from_document, incident_document
 from waypoint.cases.models import Incident
 from waypoint.cases.validation import Problem
 from waypoint.orgs.access import (
-    RECORDING_ROLES,
     get_incident_for,
     is_owner_member,
     member_organisations,
+    recording_organisations,
     require_recorder,
-    roles_in,
 )
 from waypoint.orgs.models import Organisation
 
@@ -138,7 +137,7 @@ def _recording_organisation(user: Any, code: str | None) -> Organisation:
     """The organisation a new incident belongs to: the one named, or the only one the user
     records for."""
     organisations = member_organisations(user)
-    recording = [org for org in organisations if roles_in(user, org) & RECORDING_ROLES]
+    recording = recording_organisations(user)
     if code is None:
         if len(recording) == 1:
             return recording[0]
