@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "waypoint.vault",
     "waypoint.cases",
     "waypoint.bulk",
+    "waypoint.analytics",
     "waypoint.demo",
     "waypoint.api",
     "waypoint.web",
