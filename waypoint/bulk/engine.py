@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import itertools
 import json
 import re
@@ -34,7 +35,6 @@ from django.utils.translation import gettext as _
 from waypoint.audit.log import record as audit
 from waypoint.audit.models import Action
 from waypoint.bulk import importers
-from waypoint.bulk.fastcheck import validate_quickly
 from waypoint.bulk.formats import Format, ReadContext
 from waypoint.bulk.formulas import neutralise
 from waypoint.bulk.mapping import Issue, SourceRecord, text_of
@@ -42,7 +42,7 @@ from waypoint.bulk.models import ImportedRecord, ImportJob
 from waypoint.bulk.sources import SourceError, open_tables
 from waypoint.cases import writing
 from waypoint.cases.models import Incident, Label, RouteLeg, Selector
-from waypoint.cases.validation import IncidentDraft, PersonDraft, StageStep
+from waypoint.cases.validation import IncidentDraft, PersonDraft, StageStep, validate
 from waypoint.orgs.access import require_recorder
 from waypoint.orgs.models import Organisation
 from waypoint.vault import crypto, keys
@@ -179,6 +179,7 @@ class _Run:
         self.expected = expected
         self.seen: dict[str, int] = {}
         self.index_key = keys.index_key()
+        self.now = timezone.now()
         self.writer: _Writer | None = None
         self.report_out: _ReportWriter | None = None
         self.rejected_out: _RejectedRows | None = None
@@ -204,7 +205,7 @@ class _Run:
         if record.draft is not None:
             # Validated without the owner: the reference is known to the owner when this is
             # an update, which the uniqueness rule would reject.
-            issues += _follow_up(record, issues, validate_quickly(record.draft))
+            issues += _follow_up(record, issues, validate(record.draft))
         if not issues and record.draft is None:
             issues.append(_unreadable(record))
         if issues:
@@ -231,18 +232,19 @@ class _Run:
         for record in records:
             draft = record.draft
             assert draft is not None
-            fingerprint = _fingerprint(draft, self.index_key)
+            rows = _as_record(draft, self.actor, self.organisation, self.now)
+            fingerprint = _fingerprint(rows, draft, self.index_key)
             known = existing.get(record.reference)
             if known is None:
                 self.report.created += 1
                 if writing_now:
-                    self._writer().create(draft, fingerprint, record.person_keys)
+                    self._writer().create(rows, fingerprint)
             elif known[1] == fingerprint:
                 self.report.unchanged += 1
             else:
                 self.report.updated += 1
                 if writing_now:
-                    self._writer().update(known[0], draft, fingerprint, record)
+                    self._writer().update(known[0], rows, fingerprint, record)
         if self.writer and writing_now:
             self.writer.flush()
 
@@ -407,43 +409,44 @@ def _existing(organisation: Organisation, references: list[str]) -> dict[str, tu
 
 # Fingerprints -------------------------------------------------------------------------------
 
+#: What a fingerprint leaves out: links and ids, which the database gives.
 SKIPPED = frozenset(
-    {"id", "public_id", "incident", "person", "offender", "owner", "created_by", "value_index"}
+    {"id", "public_id", "incident_id", "person_id", "offender_id", "owner_id", "created_by_id"}
 )
-SKIPPED |= {"created_at", "updated_at", "status"}
+SKIPPED |= {"value_index", "created_at", "updated_at", "status"}
 #: What an import never changes on a known record is not part of what it compares either: the
 #: same file imported with another ``--label`` for new records leaves known ones unchanged.
 SKIPPED |= {"label"}
 
 
-def _fingerprint(draft: IncidentDraft, index_key: bytes) -> str:
+def _fingerprint(rows: writing.IncidentRecord, draft: IncidentDraft, index_key: bytes) -> str:
     """A keyed hash of everything the file says about the incident."""
     content = {
-        "incident": _values(draft.incident),
-        "persons": [_person_values(person) for person in draft.persons],
-        "legs": [_values(leg) for leg in draft.legs],
-        "selectors": [[_values(s.selector), s.person_index] for s in draft.selectors],
+        "incident": _compared(rows.incident),
+        "persons": [
+            _person_values(person, person_draft)
+            for person, person_draft in zip(rows.persons, draft.persons, strict=True)
+        ],
+        "legs": [_compared(leg) for leg in rows.legs],
+        "selectors": [[_compared(row), index] for row, index in rows.selectors],
     }
     canonical = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
     return crypto.blind_index(index_key, "import-fingerprint", canonical)
 
 
-def _person_values(draft: PersonDraft) -> dict[str, Any]:
+def _person_values(rows: writing.PersonRecord, draft: PersonDraft) -> dict[str, Any]:
     return {
-        "person": _values(draft.person),
-        "identifiers": [_values(identifier) for identifier in draft.identifiers],
-        "victimisation": _values(draft.victimisation) if draft.victimisation else None,
-        "offender": _values(draft.offender) if draft.offender else None,
+        "person": _compared(rows.person),
+        "identifiers": [_compared(identifier) for identifier in rows.identifiers],
+        "victimisation": _compared(rows.victimisation) if rows.victimisation else None,
+        "offender": _compared(rows.offender) if rows.offender else None,
         "stages": [[step.stage, step.effective_on, step.note] for step in draft.stages],
     }
 
 
-def _values(instance: models.Model) -> dict[str, Any]:
-    return {
-        f.name: getattr(instance, f.attname)
-        for f in instance._meta.concrete_fields
-        if f.name not in SKIPPED
-    }
+def _compared(row: dict[str, Any]) -> dict[str, Any]:
+    # Every field that is not a link has the same name as its column attribute.
+    return {name: value for name, value in row.items() if name not in SKIPPED}
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -456,22 +459,23 @@ class _Writer:
         self.actor, self.organisation, self.job = actor, organisation, job
         self.sealer = writing.BulkSealer()
         self.tables = {model: writing.Table(model, self.sealer) for model in writing.MODELS}
-        self.fingerprints: list[ImportedRecord] = []
-        self.strict: list[int] = []
-        self.now = timezone.now()
+        self.fingerprints: list[tuple[int, str, int | None]] = []
+        self.strict: list[tuple[int, int]] = []
+        self.job_id = job.pk if job else None
         self.cursor = connection.cursor()
 
-    def create(self, draft: IncidentDraft, fingerprint: str, person_keys: list[str]) -> None:
-        record = _as_record(draft, self.actor, self.organisation, self.now)
+    def create(self, record: writing.IncidentRecord, fingerprint: str) -> None:
         incident_id = writing.add_record(record, self.tables)
-        self.fingerprints.append(
-            ImportedRecord(incident_id=incident_id, fingerprint=fingerprint, job=self.job)
-        )
-        if draft.incident.label == Label.AMBER_STRICT:
-            self.strict.append(incident_id)
+        self.fingerprints.append((incident_id, fingerprint, self.job_id))
+        if record.incident["label"] == Label.AMBER_STRICT:
+            self.strict.append((incident_id, self.actor.pk))
 
     def update(
-        self, incident_id: int, draft: IncidentDraft, fingerprint: str, source: SourceRecord
+        self,
+        incident_id: int,
+        record: writing.IncidentRecord,
+        fingerprint: str,
+        source: SourceRecord,
     ) -> None:
         """Change the incident's fields the file gives (a file without a column leaves that
         field as it was: an export without sealed values does not erase them) and replace the
@@ -484,13 +488,12 @@ class _Writer:
                 given is not None and model_field.name not in given
             ):
                 continue
-            setattr(incident, model_field.attname, getattr(draft.incident, model_field.attname))
+            setattr(incident, model_field.attname, record.incident[model_field.attname])
         incident.save()
-        _keep_person_ids(incident, draft, source.person_keys)
+        _keep_person_ids(incident, record, source.person_keys)
         incident.persons.all().delete()
         RouteLeg.objects.filter(incident=incident).delete()
         Selector.objects.filter(incident=incident).delete()
-        record = _as_record(draft, self.actor, self.organisation, self.now)
         writing.add_record(record, self.tables, incident_id=incident_id)
         ImportedRecord.objects.update_or_create(
             incident_id=incident_id, defaults={"fingerprint": fingerprint, "job": self.job}
@@ -499,13 +502,10 @@ class _Writer:
     def flush(self) -> None:
         writing.flush_tables(self.tables, self.cursor)
         if self.fingerprints:
-            ImportedRecord.objects.bulk_create(self.fingerprints, batch_size=BATCH)
+            self.cursor.executemany(_fingerprint_sql(), self.fingerprints)
             self.fingerprints = []
         if self.strict:
-            through = Incident.named_users.through
-            through.objects.bulk_create(
-                [through(incident_id=pk, user_id=self.actor.pk) for pk in self.strict]
-            )
+            self.cursor.executemany(_named_user_sql(), self.strict)
             self.strict = []
 
     def close(self) -> None:
@@ -513,18 +513,39 @@ class _Writer:
         self.cursor.close()
 
 
-def _keep_person_ids(incident: Incident, draft: IncidentDraft, person_keys: list[str]) -> None:
+@functools.cache
+def _fingerprint_sql() -> str:
+    # Worked out once the database (and its quoting) is known.
+    return _insert(ImportedRecord, ["incident_id", "fingerprint", "job_id"])
+
+
+@functools.cache
+def _named_user_sql() -> str:
+    return _insert(Incident.named_users.through, ["incident_id", "user_id"])
+
+
+def _insert(model: type[models.Model], attnames: list[str]) -> str:
+    quote = connection.ops.quote_name
+    fields = {field.attname: field.column for field in model._meta.concrete_fields}
+    columns = ", ".join(quote(fields[attname]) for attname in attnames)
+    marks = ", ".join(["%s"] * len(attnames))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+
+
+def _keep_person_ids(
+    incident: Incident, record: writing.IncidentRecord, person_keys: list[str]
+) -> None:
     """Persons the file names by their public id (``person_ref``, as an export writes it) keep
     it when their incident is rewritten, so that links to them stay valid."""
     known = set(incident.persons.values_list("public_id", flat=True))
-    for person, key in zip(draft.persons, person_keys, strict=False):
+    for person, key in zip(record.persons, person_keys, strict=False):
         try:
             public_id = uuid.UUID(key.strip())
         except ValueError:
             continue
         if public_id in known:
             known.discard(public_id)
-            person.person.public_id = public_id
+            person.person["public_id"] = public_id
 
 
 def _as_record(

@@ -30,15 +30,36 @@ from waypoint.reference import catalogue
 from waypoint.reference.models import MISSING_ANSWERS, Country, Term
 
 
-@dataclass(frozen=True)
 class Cell:
-    """Where a value was read: enough to point a user at it."""
+    """Where a value was read: enough to point a user at it.
 
-    file: str
-    sheet: str
-    row: int
-    column: str
-    value: str
+    One is made for every value an import takes, and few are ever read (only for a broken rule),
+    so the cell's text is worked out when asked for.
+    """
+
+    __slots__ = ("_raw", "_source", "column")
+
+    def __init__(self, source: Row, column: str, raw: Any) -> None:
+        self._source, self.column, self._raw = source, column, raw
+
+    @property
+    def file(self) -> str:
+        return self._source.file
+
+    @property
+    def sheet(self) -> str:
+        return self._source.sheet
+
+    @property
+    def row(self) -> int:
+        return self._source.number
+
+    @property
+    def value(self) -> str:
+        return text_of(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Cell({self.file!r}, {self.sheet!r}, {self.row}, {self.column!r}, {self.value!r})"
 
 
 @dataclass(frozen=True)
@@ -144,11 +165,11 @@ class RecordBuilder:
         ``path`` names the value in the draft (``persons[1].sex``) so later rule breaks find the
         cell; ``columns`` maps normalised to written headers for the report.
         """
-        raw = row.get(column)
-        if is_blank(raw):
+        raw = row.values.get(column)
+        if raw is None or raw == "" or is_blank(raw):
             return None
         written = (columns or {}).get(column, column)
-        self.provenance[path] = Cell(row.file, row.sheet, row.number, written, text_of(raw))
+        self.provenance[path] = Cell(row, written, raw)
         outcome = _converted(convert, raw)
         if isinstance(outcome, Rejected):
             self.reject(row, written, raw, outcome.reason, outcome.accepted, outcome.code)
@@ -157,7 +178,7 @@ class RecordBuilder:
 
     def note(self, path: str, row: Row, column: str, raw: Any = "") -> None:
         """Record where a value came from when it was set without ``take``."""
-        self.provenance[path] = Cell(row.file, row.sheet, row.number, column, text_of(raw))
+        self.provenance[path] = Cell(row, column, raw)
 
     def reject(
         self,
@@ -201,23 +222,31 @@ _CONVERTED_LIMIT = 200_000
 
 def _converted(convert: Callable[[Any], Any], raw: Any) -> Any:
     """``convert(raw)``, or the ``Rejected`` it raised, remembered for short values."""
-    memorable = not isinstance(raw, list | dict) and (not isinstance(raw, str) or len(raw) <= 64)
-    if memorable:
-        # The type too: True == 1 and 1.0 == 1, but a workbook's TRUE is not a whole number.
-        key = (convert, type(raw), raw)
-        if key in _CONVERTED:
-            outcome = _CONVERTED[key]
-            return list(outcome) if isinstance(outcome, list) else outcome
+    kind = type(raw)
+    # The type is part of the key: True == 1 and 1.0 == 1, but a workbook's TRUE is not a
+    # whole number.
+    key = (
+        (convert, kind, raw) if kind in _MEMORABLE and (kind is not str or len(raw) <= 64) else None
+    )
+    if key is not None:
+        outcome = _CONVERTED.get(key, _UNSEEN)
+        if outcome is not _UNSEEN:
+            return list(outcome) if type(outcome) is list else outcome
     try:
         outcome = convert(raw)
     except Rejected as rejection:
         outcome = rejection
-    if memorable:
+    if key is not None:
         if len(_CONVERTED) >= _CONVERTED_LIMIT:
             _CONVERTED.clear()
         _CONVERTED[key] = outcome
         return list(outcome) if isinstance(outcome, list) else outcome
     return outcome
+
+
+_UNSEEN = object()
+#: Cell types whose conversion is remembered: what files hold, other than lists and objects.
+_MEMORABLE = frozenset({str, int, float, bool, datetime.date, datetime.datetime, decimal.Decimal})
 
 
 def is_blank(raw: Any) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import decimal
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -156,52 +157,86 @@ def full_clean(instance: models.Model, exclude: set[str], unique: bool) -> None:
         raise ValidationError(errors)
 
 
-_CLEANED: dict[tuple[Any, ...], Any] = {}
-_CLEANED_LIMIT = 100_000
+#: Per model, its fields to clean with each field's remembered outcomes by value.
+_FIELD_PLANS: dict[type[models.Model], list[tuple[str, str, bool, Any, models.Field, dict]]] = {}
+_CLEANED_LIMIT = 20_000
+#: The day the remembered outcomes hold for: a date may be refused for lying in the future.
+_cleaned_on: list[datetime.date] = []
+
+
+def _field_plan(model: type[models.Model]) -> list[tuple[str, str, bool, Any, models.Field, dict]]:
+    plan = _FIELD_PLANS.get(model)
+    if plan is None:
+        plan = _FIELD_PLANS[model] = [
+            (f.name, f.attname, f.blank, f.empty_values, f, {})
+            for f in model._meta.fields
+            # An id the database or uuid4 gives is valid by construction.
+            if not (isinstance(f, models.UUIDField | models.AutoField) and not f.editable)
+        ]
+    return plan
 
 
 def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
-    errors = {}
     today = datetime.date.today()
-    for model_field in instance._meta.fields:
-        if model_field.name in exclude:
+    if _cleaned_on != [today]:
+        for plan in _FIELD_PLANS.values():
+            for entry in plan:
+                entry[5].clear()
+        _cleaned_on[:] = [today]
+    errors = {}
+    values = instance.__dict__
+    for name, attname, blank, empty_values, model_field, cleaned in _field_plan(type(instance)):
+        if name in exclude:
             continue
-        raw = getattr(instance, model_field.attname)
-        if model_field.blank and raw in model_field.empty_values:
+        raw = values[attname]
+        if blank and raw in empty_values:
             continue
-        try:
-            setattr(instance, model_field.attname, _clean_field(model_field, raw, instance, today))
-        except ValidationError as error:
-            errors[model_field.name] = error.error_list
+        kind = type(raw)
+        # Inline rather than in a function: the same few codes, counts and dates recur on
+        # every row, and this loop runs for every field of every row of an import.
+        outcome = _UNSEEN
+        if kind in _PLAIN:
+            outcome = cleaned.get((kind, raw), _UNSEEN)
+        elif kind is list:
+            with contextlib.suppress(TypeError):
+                outcome = cleaned.get((list, *raw), _UNSEEN)
+        if outcome is _UNSEEN:
+            outcome = _clean_field(model_field, raw, instance, cleaned)
+        if isinstance(outcome, ValidationError):
+            errors[name] = outcome.error_list
+        elif kind is list:
+            values[attname] = copy.copy(outcome)
+        else:
+            values[attname] = outcome
     if errors:
         raise ValidationError(errors)
 
 
-def _clean_field(
-    model_field: models.Field, raw: Any, instance: models.Model, today: datetime.date
-) -> Any:
-    if isinstance(raw, dict):
-        return model_field.clean(raw, instance)
-    key = (model_field, _hashable(raw), today)
+_UNSEEN = object()
+_PLAIN = frozenset(
+    {str, int, float, bool, datetime.date, datetime.datetime, decimal.Decimal, type(None)}
+)
+
+
+def _clean_field(model_field: models.Field, raw: Any, instance: models.Model, cleaned: dict) -> Any:
+    """The cleaned value, or the ``ValidationError`` cleaning raised, remembered by value."""
     try:
-        outcome = _CLEANED[key]
-    except (KeyError, TypeError):
-        try:
-            outcome = model_field.clean(raw, instance)
-        except ValidationError as error:
-            outcome = error
-        if len(_CLEANED) >= _CLEANED_LIMIT:
-            _CLEANED.clear()
-        with contextlib.suppress(TypeError):
-            _CLEANED[key] = outcome
-    if isinstance(outcome, ValidationError):
-        raise outcome
-    return copy.copy(outcome) if isinstance(outcome, list) else outcome
+        outcome = model_field.clean(raw, instance)
+    except ValidationError as error:
+        outcome = error
+    if type(raw) not in _PLAIN and type(raw) is not list:
+        # Dicts are not hashable, and ids (UUIDs) never recur.
+        return outcome
+    if len(cleaned) >= _CLEANED_LIMIT:
+        cleaned.clear()
+    with contextlib.suppress(TypeError):
+        cleaned[_hashable(raw)] = outcome
+    return outcome
 
 
 def _hashable(raw: Any) -> Any:
     if isinstance(raw, list):
-        return ("list", *raw)
+        return (list, *raw)
     return (type(raw), raw)
 
 

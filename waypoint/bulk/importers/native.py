@@ -8,6 +8,7 @@ by reference; it holds a few rows per incident.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -20,6 +21,7 @@ from waypoint.bulk import layout, mapping
 from waypoint.bulk.formats import Format, ReadContext
 from waypoint.bulk.mapping import RecordBuilder, Rejected, SourceRecord
 from waypoint.bulk.sources import Row, SourceError, Table
+from waypoint.cases.instances import build
 from waypoint.cases.models import (
     Incident,
     OffenderRecord,
@@ -152,7 +154,7 @@ def _legs(builder: RecordBuilder, rows: list[Row], columns: dict[str, str]) -> l
     for index, row in enumerate(rows, start=1):
         builder.add_row(row)
         values = _part_values(builder, row, "leg", f"legs[{index}]", columns)
-        legs.append(RouteLeg(**values))
+        legs.append(build(RouteLeg, values))
     return legs
 
 
@@ -177,7 +179,7 @@ def _route_legs(builder: RecordBuilder, row: Row, columns: dict[str, str]) -> li
     legs = []
     for index, (start, end) in enumerate(itertools.pairwise(codes), start=1):
         builder.note(f"legs[{index}]", row, written, raw)
-        legs.append(RouteLeg(sequence=index, from_country=start, to_country=end))
+        legs.append(build(RouteLeg, {"sequence": index, "from_country": start, "to_country": end}))
     return legs
 
 
@@ -248,7 +250,8 @@ def _record(
         )
         return builder.finish(None)
     finished[reference] = first.number
-    draft = _draft(builder, rows, columns, context)
+    person_rows = _person_rows(rows)
+    draft = _draft(builder, rows, person_rows, columns, context)
     leg_rows = legs_by_reference.pop(reference, [])
     route_legs = _route_legs(builder, first, columns)
     if leg_rows and route_legs:
@@ -262,7 +265,7 @@ def _record(
     draft.legs = _legs(builder, leg_rows, leg_columns) if leg_rows else route_legs
     record = builder.finish(
         draft,
-        person_keys=[mapping.text_of(row.get(layout.PERSON_KEY)) for row in _person_rows(rows)],
+        person_keys=[mapping.text_of(row.get(layout.PERSON_KEY)) for row in person_rows],
     )
     record.incident_fields = frozenset(column.field for column in _present("incident", columns)) | {
         "date_precision"
@@ -271,7 +274,11 @@ def _record(
 
 
 def _draft(
-    builder: RecordBuilder, rows: list[Row], columns: dict[str, str], context: ReadContext
+    builder: RecordBuilder,
+    rows: list[Row],
+    person_rows: list[Row],
+    columns: dict[str, str],
+    context: ReadContext,
 ) -> IncidentDraft:
     first = rows[0]
     values = _part_values(builder, first, "incident", "incident", columns)
@@ -285,10 +292,10 @@ def _draft(
     end = values.get("date_end")
     if isinstance(end, mapping.PartialDate):
         values["date_end"] = end.value
-    incident = Incident(**values)
+    incident = build(Incident, values)
     draft = IncidentDraft(incident=incident)
     draft.selectors = _selectors(builder, first, columns)
-    for index, row in enumerate(_person_rows(rows), start=1):
+    for index, row in enumerate(person_rows, start=1):
         draft.persons.append(_person(builder, row, f"persons[{index}]", columns))
     return draft
 
@@ -307,14 +314,12 @@ def _person_rows(rows: list[Row]) -> list[Row]:
 
 def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: dict[str, str]) -> None:
     """Incident columns repeat on each person's row; a differing value is a mistake to name."""
-    names = [c.name for c in layout.record_columns() if c.part == "incident"] + [
-        layout.ROUTE,
-        layout.SELECTORS,
-    ]
     first = rows[0]
     for row in rows[1:]:
-        for name in names:
+        for name in _repeated_columns():
             value = row.get(name)
+            if value == first.get(name):
+                continue
             if not mapping.is_blank(value) and mapping.text_of(value) != mapping.text_of(
                 first.get(name)
             ):
@@ -329,6 +334,12 @@ def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: dict[str, 
                     _("the same value on every row, or blank"),
                     "inconsistent_incident",
                 )
+
+
+@functools.cache
+def _repeated_columns() -> tuple[str, ...]:
+    incident = [c.name for c in layout.record_columns() if c.part == "incident"]
+    return (*incident, layout.ROUTE, layout.SELECTORS)
 
 
 def _part_values(
@@ -369,7 +380,7 @@ def _note_part(
 
 
 def _person(builder: RecordBuilder, row: Row, path: str, columns: dict[str, str]) -> PersonDraft:
-    person = Person(**_part_values(builder, row, "person", path, columns))
+    person = build(Person, _part_values(builder, row, "person", path, columns))
     if mapping.is_blank(row.get("person_role")):
         builder.note(f"{path}.role", row, columns.get("person_role", "person_role"))
     victim_values = _part_values(builder, row, "victimisation", f"{path}.victimisation", columns)
@@ -377,7 +388,7 @@ def _person(builder: RecordBuilder, row: Row, path: str, columns: dict[str, str]
     draft = PersonDraft(
         person=person,
         identifiers=_identifiers(builder, row, path, columns),
-        victimisation=Victimisation(**victim_values) if victim_values else None,
+        victimisation=build(Victimisation, victim_values) if victim_values else None,
     )
     stage = builder.take(row, layout.STAGE, _stage, path=f"{path}.offender.stage", columns=columns)
     stage_date = builder.take(
@@ -388,7 +399,7 @@ def _person(builder: RecordBuilder, row: Row, path: str, columns: dict[str, str]
         written = columns.get(layout.STAGE, layout.STAGE)
         builder.note(f"{path}.offender.stages[1]", row, written, row.get(layout.STAGE))
     if offender_values or stage:
-        offender = OffenderRecord(**offender_values)
+        offender = build(OffenderRecord, offender_values)
         if stage:
             offender.stage = stage
             draft.stages = _stage_steps(stage, stage_date.value if stage_date else None)
@@ -452,6 +463,8 @@ def _identifiers(
         builder.take(row, layout.IDENTIFIERS, _pairs, path=f"{path}.identifiers", columns=columns)
         or []
     )
+    if not pairs:
+        return []
     written = columns.get(layout.IDENTIFIERS, layout.IDENTIFIERS)
     identifiers = []
     convert = mapping.term("identifier_kind")
@@ -466,6 +479,8 @@ def _identifiers(
 
 def _selectors(builder: RecordBuilder, row: Row, columns: dict[str, str]) -> list[SelectorDraft]:
     pairs = builder.take(row, layout.SELECTORS, _pairs, path="selectors", columns=columns) or []
+    if not pairs:
+        return []
     written = columns.get(layout.SELECTORS, layout.SELECTORS)
     selectors = []
     convert = mapping.term("selector_kind")
