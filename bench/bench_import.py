@@ -181,16 +181,40 @@ def _import(data: str) -> dict[str, Any]:
 
 
 def _baseline(data: str) -> dict[str, Any]:
-    """The same rows into the incident and person tables with ``executemany`` and nothing else:
-    no mapping, no validation, no sealing, no history rows."""
+    """The rows the import writes, inserted with ``executemany`` and nothing else: per incident
+    its row, its first status-history row, its route leg and its import fingerprint; per person
+    their row and, for a victim, the victimisation row. No mapping, no validation, no sealing:
+    each cell goes to its column as the file has it."""
+    import datetime
     import uuid
 
     from django.db import connection, transaction
 
-    owner, _user = _owner()
+    from waypoint.bulk.models import ImportedRecord
+    from waypoint.cases.models import (
+        Incident,
+        IncidentStatusChange,
+        Person,
+        RouteLeg,
+        Victimisation,
+    )
+
+    owner, user = _owner()
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(" ")
     started = time.perf_counter()
-    incidents, persons = [], []
-    incident_id = person_id = 0
+    inserts = {
+        "incident": _Insert(
+            Incident,
+            "id public_id owner_id reference label kinds date_start country place "
+            "migrants_involved status created_by_id created_at updated_at",
+        ),
+        "history": _Insert(IncidentStatusChange, "id public_id incident_id to_status actor_id at"),
+        "person": _Insert(Person, "id public_id incident_id role sex age citizenship"),
+        "victim": _Insert(Victimisation, "id person_id exploitation_forms"),
+        "leg": _Insert(RouteLeg, "id incident_id sequence from_country to_country"),
+        "fingerprint": _Insert(ImportedRecord, "incident_id fingerprint"),
+    }
+    incident_id = person_id = leg_id = 0
     last = None
     with transaction.atomic(), connection.cursor() as cursor, open(data, newline="") as handle:
         reader = csv.reader(handle)
@@ -199,56 +223,72 @@ def _baseline(data: str) -> dict[str, Any]:
             if row[0] != last:
                 last = row[0]
                 incident_id += 1
-                incidents.append(
-                    (
-                        incident_id,
-                        uuid.uuid4().hex,
-                        owner.pk,
-                        row[0],
-                        row[1],
-                        f'["{row[2]}"]',
-                        row[3],
-                        row[4],
-                        row[5],
-                        row[6] or None,
-                    )
+                inserts["incident"].add(
+                    incident_id, uuid.uuid4().hex, owner.pk, row[0], row[1], f'["{row[2]}"]',
+                    row[3], row[4], row[5], row[6] or None, "submitted", user.pk, now, now,
+                )  # fmt: skip
+                inserts["history"].add(
+                    incident_id, uuid.uuid4().hex, incident_id, "submitted", user.pk, now
                 )
+                inserts["fingerprint"].add(incident_id, row[0])
+                if row[7]:
+                    origin, destination = row[7].split(" > ")
+                    leg_id += 1
+                    inserts["leg"].add(leg_id, incident_id, 1, origin, destination)
             person_id += 1
-            persons.append(
-                (person_id, uuid.uuid4().hex, incident_id, row[9], row[10], row[11], row[12])
+            inserts["person"].add(
+                person_id, uuid.uuid4().hex, incident_id, row[9], row[10], row[11], row[12]
             )
-            if len(persons) >= 2000:
-                _flush(cursor, incidents, persons)
-        _flush(cursor, incidents, persons)
+            if row[13]:
+                inserts["victim"].add(person_id, person_id, f'["{row[13]}"]')
+            if len(inserts["person"].rows) >= 2000:
+                _flush(cursor, inserts)
+        _flush(cursor, inserts)
     seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 3), "peak_mb": _peak_mb()}
 
 
-INCIDENT_SQL = (
-    "INSERT INTO cases_incident (id, public_id, owner_id, reference, label, kinds, date_start, "
-    "country, place, migrants_involved, publish_in_statistics, coarsen_for_partners, status, "
-    "offence_codes, national_provisions, date_precision, admin_area, coordinate_precision, "
-    "detection_context, death_causes, aggravating_circumstances, bias_motivations, narrative, "
-    "source_type, source_reliability, information_credibility, verification_status, sources, "
-    "migration_route, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-    "0, 0, 'submitted', '[]', '', 'day', '', 'unknown', 'unknown', '[]', '[]', '[]', '', "
-    "'unknown', '', '', 'reported', '', '', '2026-01-01', '2026-01-01')"
-)
-PERSON_SQL = (
-    "INSERT INTO cases_person (id, public_id, incident_id, role, sex, age, citizenship, "
-    "age_group, other_citizenships, country_of_birth, country_of_residence, migration_status, "
-    "accompaniment) VALUES (%s, %s, %s, %s, %s, %s, %s, 'unknown', '[]', 'unknown', "
-    "'unknown', '', 'unknown')"
-)
+class _Insert:
+    """A plain INSERT of the given columns, every other column taking its default as a constant
+    written into the statement once."""
+
+    def __init__(self, model: Any, given: str) -> None:
+        from django.db import connection
+
+        from waypoint.cases.writing import _default
+
+        names = given.split()
+        fields = {field.attname: field for field in model._meta.concrete_fields}
+        rest = [attname for attname in fields if attname not in names]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(fields[attname].column) for attname in [*names, *rest])
+        marks = ", ".join(["%s"] * len(names))
+        defaults = ", ".join(_literal(_default(fields[attname])) for attname in rest)
+        self.sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+            f"VALUES ({marks}{', ' if rest else ''}{defaults})"
+        )
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, *values: Any) -> None:
+        self.rows.append(values)
 
 
-def _flush(cursor: Any, incidents: list[tuple[Any, ...]], persons: list[tuple[Any, ...]]) -> None:
-    if incidents:
-        cursor.executemany(INCIDENT_SQL, incidents)
-    if persons:
-        cursor.executemany(PERSON_SQL, persons)
-    incidents.clear()
-    persons.clear()
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _flush(cursor: Any, inserts: dict[str, _Insert]) -> None:
+    for insert in inserts.values():
+        if insert.rows:
+            cursor.executemany(insert.sql, insert.rows)
+            insert.rows = []
 
 
 def _main_child(task: str, data: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import gc
 import itertools
 import json
 import re
@@ -149,8 +150,9 @@ def run_import(
             run.outputs(),
             connection.cursor() as cursor,
             writing.larger_cache(cursor),
+            writing.without_cycle_collection(),
         ):
-            run.process(fmt.read(tables, context))
+            run.process(fmt, tables, context)
             report.notices += context.notices
             if options.dry_run or (report.rejected and not options.accept_valid):
                 raise RolledBack
@@ -187,15 +189,26 @@ class _Run:
     def outputs(self) -> Any:
         return _Outputs(self)
 
-    def process(self, records: Iterable[SourceRecord]) -> None:
-        for batch in _batched(records, BATCH):
-            valid = [record for record in batch if self._check(record)]
+    def process(self, fmt: Format, tables: list[Any], context: ReadContext) -> None:
+        def prepared() -> Iterator[_Prepared | _Notices]:
+            for record in fmt.read(tables, context):
+                yield self._prepare(record)
+            yield _Notices(context.notices)
+
+        for number, batch in enumerate(_batched(prepared(), BATCH), start=1):
+            valid = [item for item in batch if self._accept(item, context)]
             self._store(valid)
+            del batch, valid
+            if number % 20 == 0:
+                # The cycle collector is paused: its passes over every live object took about a
+                # third of the time. Records make few cycles (a rejection's traceback), which
+                # are collected from time to time with the young objects they belong to.
+                gc.collect(1)
             if self.options.progress:
                 self.options.progress(self.report.rows_read, self.expected)
 
-    def _check(self, record: SourceRecord) -> bool:
-        self.report.rows_read += len(record.rows)
+    def _prepare(self, record: SourceRecord) -> _Prepared:
+        """Check a record and, when it passes, turn it into the rows to write."""
         issues = list(record.issues)
         first_row = self.seen.get(record.reference)
         if first_row is not None and not issues:
@@ -209,11 +222,31 @@ class _Run:
         if not issues and record.draft is None:
             issues.append(_unreadable(record))
         if issues:
-            self._reject(record, issues)
+            return _Prepared(record.reference, len(record.rows), issues, rows=record.rows)
+        assert record.draft is not None
+        rows = _as_record(record.draft, self.actor, self.organisation, self.now)
+        return _Prepared(
+            record.reference,
+            len(record.rows),
+            issues,
+            record=rows,
+            fingerprint=_fingerprint(rows, record.draft, self.index_key),
+            person_keys=record.person_keys,
+            incident_fields=record.incident_fields,
+        )
+
+    def _accept(self, item: _Prepared | _Notices, context: ReadContext) -> bool:
+        if isinstance(item, _Notices):
+            # What the reader noticed (extra columns…), from whichever process read.
+            context.notices[:] = item.notices
+            return False
+        self.report.rows_read += item.rows_read
+        if item.issues:
+            self._reject(item, item.issues)
             return False
         return True
 
-    def _reject(self, record: SourceRecord, issues: list[Issue]) -> None:
+    def _reject(self, record: _Prepared, issues: list[Issue]) -> None:
         self.report.rejected += 1
         for issue in issues:
             self.report.add_problem(issue)
@@ -222,7 +255,7 @@ class _Run:
         if self.rejected_out:
             self.rejected_out.write(record, issues)
 
-    def _store(self, records: list[SourceRecord]) -> None:
+    def _store(self, records: list[_Prepared]) -> None:
         if not records:
             return
         existing = _existing(self.organisation, [record.reference for record in records])
@@ -230,21 +263,18 @@ class _Run:
             self.options.accept_valid or not self.report.rejected
         )
         for record in records:
-            draft = record.draft
-            assert draft is not None
-            rows = _as_record(draft, self.actor, self.organisation, self.now)
-            fingerprint = _fingerprint(rows, draft, self.index_key)
+            assert record.record is not None
             known = existing.get(record.reference)
             if known is None:
                 self.report.created += 1
                 if writing_now:
-                    self._writer().create(rows, fingerprint)
-            elif known[1] == fingerprint:
+                    self._writer().create(record.record, record.fingerprint)
+            elif known[1] == record.fingerprint:
                 self.report.unchanged += 1
             else:
                 self.report.updated += 1
                 if writing_now:
-                    self._writer().update(known[0], rows, fingerprint, record)
+                    self._writer().update(known[0], record)
         if self.writer and writing_now:
             self.writer.flush()
 
@@ -276,6 +306,26 @@ class _Run:
                 **({"job": str(self.options.job.public_id)} if self.options.job else {}),
             },
         )
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A record read and checked: its problems, or the rows to write and their fingerprint."""
+
+    reference: str
+    rows_read: int
+    issues: list[Issue]
+    #: The rows as read, kept for the rejected-rows file when the record is rejected.
+    rows: list[Any] = field(default_factory=list)
+    record: writing.IncidentRecord | None = None
+    fingerprint: str = ""
+    person_keys: list[str] = field(default_factory=list)
+    incident_fields: frozenset[str] | None = None
+
+
+@dataclass(slots=True)
+class _Notices:
+    notices: list[str]
 
 
 class _Outputs:
@@ -470,17 +520,13 @@ class _Writer:
         if record.incident["label"] == Label.AMBER_STRICT:
             self.strict.append((incident_id, self.actor.pk))
 
-    def update(
-        self,
-        incident_id: int,
-        record: writing.IncidentRecord,
-        fingerprint: str,
-        source: SourceRecord,
-    ) -> None:
+    def update(self, incident_id: int, source: _Prepared) -> None:
         """Change the incident's fields the file gives (a file without a column leaves that
         field as it was: an export without sealed values does not erase them) and replace the
         rows beneath it with the file's."""
         self.flush()
+        record = source.record
+        assert record is not None
         incident = Incident.objects.get(pk=incident_id)
         given = source.incident_fields
         for model_field in Incident._meta.concrete_fields:
@@ -496,7 +542,8 @@ class _Writer:
         Selector.objects.filter(incident=incident).delete()
         writing.add_record(record, self.tables, incident_id=incident_id)
         ImportedRecord.objects.update_or_create(
-            incident_id=incident_id, defaults={"fingerprint": fingerprint, "job": self.job}
+            incident_id=incident_id,
+            defaults={"fingerprint": source.fingerprint, "job": self.job},
         )
 
     def flush(self) -> None:
@@ -603,7 +650,13 @@ def _person_record(draft: PersonDraft, actor: Any, now: datetime.datetime) -> wr
 
 
 def _row(instance: models.Model) -> dict[str, Any]:
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+    values = instance.__dict__
+    return {attname: values[attname] for attname in _attnames(type(instance))}
+
+
+@functools.cache
+def _attnames(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 # Reports ------------------------------------------------------------------------------------
@@ -651,7 +704,7 @@ class _RejectedRows:
         #: Where the rows went, once closed (None when nothing was rejected).
         self.written_to: Path | None = None
 
-    def write(self, record: SourceRecord, issues: list[Issue]) -> None:
+    def write(self, record: _Prepared, issues: list[Issue]) -> None:
         for row in record.rows:
             reasons = [issue for issue in issues if issue.row in (row.number, None)] or issues
             values = {key: text_of(value) for key, value in row.values.items()}

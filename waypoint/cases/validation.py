@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import EMPTY_VALUES
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -157,41 +158,44 @@ def full_clean(instance: models.Model, exclude: set[str], unique: bool) -> None:
         raise ValidationError(errors)
 
 
-#: Per model, its fields to clean with each field's remembered outcomes by value.
-_FIELD_PLANS: dict[type[models.Model], list[tuple[str, str, bool, Any, models.Field, dict]]] = {}
+#: Per field, its remembered outcomes by value; per model and excluded fields, what to clean.
+_CLEANED: dict[models.Field, dict[Any, Any]] = {}
+_PLANS: dict[tuple[type[models.Model], frozenset[str]], list[tuple[Any, ...]]] = {}
 _CLEANED_LIMIT = 20_000
 #: The day the remembered outcomes hold for: a date may be refused for lying in the future.
 _cleaned_on: list[datetime.date] = []
 
 
-def _field_plan(model: type[models.Model]) -> list[tuple[str, str, bool, Any, models.Field, dict]]:
-    plan = _FIELD_PLANS.get(model)
+def _field_plan(model: type[models.Model], exclude: set[str]) -> list[tuple[Any, ...]]:
+    """(name, attname, blank, field, remembered outcomes) of each field to clean."""
+    key = (model, frozenset(exclude))
+    plan = _PLANS.get(key)
     if plan is None:
-        plan = _FIELD_PLANS[model] = [
-            (f.name, f.attname, f.blank, f.empty_values, f, {})
+        plan = _PLANS[key] = [
+            (f.name, f.attname, f.blank, f, _CLEANED.setdefault(f, {}))
             for f in model._meta.fields
+            if f.name not in exclude
             # An id the database or uuid4 gives is valid by construction.
-            if not (isinstance(f, models.UUIDField | models.AutoField) and not f.editable)
+            and not (isinstance(f, models.UUIDField | models.AutoField) and not f.editable)
         ]
+        # The emptiness test below is Django's usual one.
+        assert all(tuple(entry[3].empty_values) == tuple(EMPTY_VALUES) for entry in plan)
     return plan
 
 
 def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
     today = datetime.date.today()
     if _cleaned_on != [today]:
-        for plan in _FIELD_PLANS.values():
-            for entry in plan:
-                entry[5].clear()
+        for cleaned in _CLEANED.values():
+            cleaned.clear()
         _cleaned_on[:] = [today]
     errors = {}
     values = instance.__dict__
-    for name, attname, blank, empty_values, model_field, cleaned in _field_plan(type(instance)):
-        if name in exclude:
-            continue
+    for name, attname, blank, model_field, cleaned in _field_plan(type(instance), exclude):
         raw = values[attname]
-        if blank and raw in empty_values:
-            continue
         kind = type(raw)
+        if blank and (raw is None or raw == "" or (kind in _CONTAINERS and not raw)):
+            continue
         # Inline rather than in a function: the same few codes, counts and dates recur on
         # every row, and this loop runs for every field of every row of an import.
         outcome = _UNSEEN
@@ -213,6 +217,7 @@ def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
 
 
 _UNSEEN = object()
+_CONTAINERS = frozenset({list, tuple, dict})
 _PLAIN = frozenset(
     {str, int, float, bool, datetime.date, datetime.datetime, decimal.Decimal, type(None)}
 )

@@ -301,15 +301,26 @@ def _draft(
 
 
 def _person_rows(rows: list[Row]) -> list[Row]:
-    prefixes = ("person_", "victim_", "offender_")
-    return [
-        row
-        for row in rows
-        if any(
-            key.startswith(prefixes) and not mapping.is_blank(value)
-            for key, value in row.values.items()
-        )
-    ]
+    """The rows that say something about a person (an incident without persons has one row)."""
+    return [row for row in rows if any(_filled(row, key) for key in _person_keys(row))]
+
+
+def _filled(row: Row, key: str) -> bool:
+    value = row.values[key]
+    return value is not None and value != "" and not mapping.is_blank(value)
+
+
+_PERSON_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _person_keys(row: Row) -> tuple[str, ...]:
+    # The rows of a table share their columns: the person columns among them are found once.
+    columns = tuple(row.values)
+    keys = _PERSON_KEYS.get(columns)
+    if keys is None:
+        prefixes = ("person_", "victim_", "offender_")
+        keys = _PERSON_KEYS[columns] = tuple(key for key in columns if key.startswith(prefixes))
+    return keys
 
 
 def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: dict[str, str]) -> None:
