@@ -18,7 +18,7 @@ import datetime
 import functools
 import gc
 import itertools
-import json
+import operator
 import re
 import shutil
 import tempfile
@@ -42,7 +42,16 @@ from waypoint.bulk.mapping import Issue, SourceRecord, text_of
 from waypoint.bulk.models import ImportedRecord, ImportJob
 from waypoint.bulk.sources import SourceError, open_tables
 from waypoint.cases import writing
-from waypoint.cases.models import Incident, Label, RouteLeg, Selector
+from waypoint.cases.models import (
+    Incident,
+    Label,
+    OffenderRecord,
+    Person,
+    PersonIdentifier,
+    RouteLeg,
+    Selector,
+    Victimisation,
+)
 from waypoint.cases.validation import IncidentDraft, PersonDraft, StageStep, validate
 from waypoint.orgs.access import require_recorder
 from waypoint.orgs.models import Organisation
@@ -470,33 +479,37 @@ SKIPPED |= {"label"}
 
 
 def _fingerprint(rows: writing.IncidentRecord, draft: IncidentDraft, index_key: bytes) -> str:
-    """A keyed hash of everything the file says about the incident."""
-    content = {
-        "incident": _compared(rows.incident),
-        "persons": [
-            _person_values(person, person_draft)
+    """A keyed hash of everything the file says about the incident: every value but links, ids
+    and what an import never changes, in the models' field order."""
+    content = (
+        _compared(rows.incident, Incident),
+        [
+            (
+                _compared(person.person, Person),
+                [_compared(row, PersonIdentifier) for row in person.identifiers],
+                person.victimisation and _compared(person.victimisation, Victimisation),
+                person.offender and _compared(person.offender, OffenderRecord),
+                [(step.stage, step.effective_on, step.note) for step in person_draft.stages],
+            )
             for person, person_draft in zip(rows.persons, draft.persons, strict=True)
         ],
-        "legs": [_compared(leg) for leg in rows.legs],
-        "selectors": [[_compared(row), index] for row, index in rows.selectors],
-    }
-    canonical = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
-    return crypto.blind_index(index_key, "import-fingerprint", canonical)
+        [_compared(leg, RouteLeg) for leg in rows.legs],
+        [(_compared(row, Selector), index) for row, index in rows.selectors],
+    )
+    # The repr of codes, numbers, dates and lists of them is canonical, and far cheaper than
+    # JSON with sorted keys.
+    return crypto.blind_index(index_key, "import-fingerprint/2", repr(content))
 
 
-def _person_values(rows: writing.PersonRecord, draft: PersonDraft) -> dict[str, Any]:
-    return {
-        "person": _compared(rows.person),
-        "identifiers": [_compared(identifier) for identifier in rows.identifiers],
-        "victimisation": _compared(rows.victimisation) if rows.victimisation else None,
-        "offender": _compared(rows.offender) if rows.offender else None,
-        "stages": [[step.stage, step.effective_on, step.note] for step in draft.stages],
-    }
+def _compared(row: dict[str, Any], model: type[models.Model]) -> tuple[Any, ...]:
+    return _compared_values(model)(row)
 
 
-def _compared(row: dict[str, Any]) -> dict[str, Any]:
-    # Every field that is not a link has the same name as its column attribute.
-    return {name: value for name, value in row.items() if name not in SKIPPED}
+@functools.cache
+def _compared_values(model: type[models.Model]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    names = [name for name in _attnames(model) if name not in SKIPPED]
+    assert len(names) > 1, model  # itemgetter of one name answers a value, not a tuple
+    return operator.itemgetter(*names)
 
 
 # Writing ------------------------------------------------------------------------------------

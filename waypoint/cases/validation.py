@@ -95,6 +95,7 @@ class IncidentInvalid(Exception):
 
 
 def validate(draft: IncidentDraft) -> list[Problem]:
+    _forget_other_days()
     problems: list[Problem] = []
     has_owner = draft.incident.owner_id is not None
     # The reference is unique within the owner, so uniqueness is checked once the owner is known.
@@ -183,12 +184,15 @@ def _field_plan(model: type[models.Model], exclude: set[str]) -> list[tuple[Any,
     return plan
 
 
-def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
+def _forget_other_days() -> None:
     today = datetime.date.today()
     if _cleaned_on != [today]:
         for cleaned in _CLEANED.values():
             cleaned.clear()
         _cleaned_on[:] = [today]
+
+
+def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
     errors = {}
     values = instance.__dict__
     for name, attname, blank, model_field, cleaned in _field_plan(type(instance), exclude):

@@ -328,8 +328,8 @@ def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: dict[str, 
     first = rows[0]
     for row in rows[1:]:
         for name in _repeated_columns():
-            value = row.get(name)
-            if value == first.get(name):
+            value = row.values.get(name)
+            if value == first.values.get(name):
                 continue
             if not mapping.is_blank(value) and mapping.text_of(value) != mapping.text_of(
                 first.get(name)
@@ -358,7 +358,10 @@ def _part_values(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     present = _present(part, columns)
+    cells = row.values
     for column in present:
+        if cells.get(column.name) in (None, ""):
+            continue
         value = builder.take(
             row, column.name, column.convert, path=f"{path}.{column.field}", columns=columns
         )
@@ -366,8 +369,8 @@ def _part_values(
             values[column.field] = value
     if part != "incident":
         _note_part(builder, row, path, present, columns)
-    for name, value in list(values.items()):
-        if isinstance(value, mapping.PartialDate) and not (
+    for name, value in values.items():
+        if type(value) is mapping.PartialDate and not (
             part == "incident" and name in ("date_start", "date_end")
         ):
             values[name] = value.value
