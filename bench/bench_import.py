@@ -1,7 +1,8 @@
 """Bulk import: 100,000 rows of the native CSV layout through ``waypoint import`` (reading,
 mapping, validating every incident, sealing, writing), against a baseline in the same run that
-inserts the same rows with a plain ``executemany`` and no validation (``csv.reader`` → the
-incident and person tables). Each measurement runs in its own process on its own copy of one
+inserts the same rows with a plain ``executemany`` and no validation (``csv.reader`` → every
+table the import writes: incidents, their status history, route legs and fingerprints, persons
+and victimisations). Each measurement runs in its own process on its own copy of one
 migrated SQLite database, and reports its peak memory (maximum resident set size).
 
 A second pair runs the import on 1,000,000 rows when ``WAYPOINT_BENCH_MILLION=1`` (about ten
