@@ -342,3 +342,36 @@ WAYPOINT_JOB_RUNNER = env_choice(
     {"test": "inline", "demo": "thread"}.get(MODE, "worker"),
 )
 WAYPOINT_IMPORT_MAX_BYTES = env_int("WAYPOINT_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+
+# --- Statistics disclosure control (analytics.disclosure; methods in docs/statistics.md) ---------
+# Cells counting fewer contributors than the threshold are suppressed: WAYPOINT_STATS_THRESHOLD in
+# statistics shown to staff, the stricter WAYPOINT_STATS_PUBLIC_THRESHOLD in public releases.
+WAYPOINT_STATS_THRESHOLD = env_int("WAYPOINT_STATS_THRESHOLD", 5)
+WAYPOINT_STATS_PUBLIC_THRESHOLD = env_int("WAYPOINT_STATS_PUBLIC_THRESHOLD", 10)
+if not 1 <= WAYPOINT_STATS_THRESHOLD <= WAYPOINT_STATS_PUBLIC_THRESHOLD:
+    raise ConfigurationError(
+        f"WAYPOINT_STATS_THRESHOLD={WAYPOINT_STATS_THRESHOLD} must be at least 1 and at most "
+        f"WAYPOINT_STATS_PUBLIC_THRESHOLD ({WAYPOINT_STATS_PUBLIC_THRESHOLD})"
+    )
+
+
+def _dp_budget() -> float:
+    """The total ε each dataset may spend on differentially private releases, unless the
+    dataset's own PrivacyBudget row says otherwise."""
+    raw = env_str("WAYPOINT_DP_BUDGET", "1.0").strip() or "1.0"
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ConfigurationError(f"WAYPOINT_DP_BUDGET={raw!r} must be a positive number (ε)")
+    return value
+
+
+WAYPOINT_DP_BUDGET = _dp_budget()
+# --- End of statistics disclosure control ---------------------------------------------------------
+
+# Rendered charts and maps (analytics.charts), kept by a hash of what they show; may be emptied.
+WAYPOINT_CHART_CACHE_DIR = Path(
+    env_str("WAYPOINT_CHART_CACHE_DIR", str(VAR_DIR / "charts"))
+).resolve()
