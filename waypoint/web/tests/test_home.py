@@ -81,6 +81,7 @@ class HomeTests(BaseTestCase):
     def test_it_keeps_the_number_of_queries_fixed(self) -> None:
         self.client.force_login(self.amara)
         self.client.get("/")
-        # The session, the user and the device that confirmed the session, then the page's own.
-        with self.assertNumQueries(6):
+        # The session, the user and the device that confirmed the session, the roles behind the
+        # navigation, then the page's own.
+        with self.assertNumQueries(7):
             self.client.get("/")
