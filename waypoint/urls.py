@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("waypoint.api.urls")),
     path("incidents/", include("waypoint.cases.urls")),
+    path("imports/", include("waypoint.bulk.urls")),
+    path("statistics/", include("waypoint.analytics.urls")),
+    path("organisation/", include("waypoint.orgs.urls")),
     path("audit/", include("waypoint.audit.urls")),
     path("", include("waypoint.web.urls")),
 ]
