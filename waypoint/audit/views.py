@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from waypoint.audit.access import audited_organisations, may_read_audit_log
@@ -14,6 +15,19 @@ from waypoint.audit.log import Target, record
 from waypoint.audit.models import Action, AuditEvent
 
 PAGE_SIZE = 50
+
+#: The kinds of record events are about, as readers see them; an unlisted kind shows its code.
+RECORD_KINDS = {
+    "incident": _("incident"),
+    "person": _("person"),
+    "user": _("user"),
+    "organisation": _("organisation"),
+    "key": _("encryption key"),
+    "export": _("export"),
+    "audit_log": _("audit log"),
+    "api_token": _("API token"),
+    "privacy_spend": _("privacy budget spending"),
+}
 
 
 @require_GET
@@ -28,6 +42,9 @@ def events(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         page = Paginator(form.apply(visible), PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)  # read before this view is itself recorded
+        for event in page.object_list:
+            kind = RECORD_KINDS.get(event.target_type, event.target_type)
+            event.record_kind = kind  # type: ignore[attr-defined]
     _record_view(request)
     return render(request, "audit/events.html", {"form": form, "page": page})
 

@@ -132,6 +132,9 @@ def run_job(job: ImportJob) -> ImportJob:
         dry_run=job.dry_run,
         accept_valid=job.accept_valid,
         report_path=job.report_path,
+        # With accept_valid, the rejected rows to fix and import again (a .zip for several
+        # tables), served by the job's page.
+        rejected_path=job.directory / f"{job.public_id}.rejected.csv",
         progress=progress.update,
         job=job,
     )
@@ -265,11 +268,13 @@ def work(*, once: bool = False, poll: float = 2.0) -> int:
 
 
 def clean_up(job: ImportJob) -> None:
-    """Remove a job's files (its upload, progress and report)."""
+    """Remove a job's files (its upload, progress, report and rejected rows)."""
     for path in (
         Path(job.stored_path) if job.stored_path else None,
         job.progress_path,
         job.report_path,
+        job.directory / f"{job.public_id}.rejected.csv",
+        job.directory / f"{job.public_id}.rejected.zip",
     ):
         if path and path.exists():
             path.unlink()

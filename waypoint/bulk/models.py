@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from waypoint.cases.models import Incident
 from waypoint.lib.fieldclasses import INTERNAL, PUBLIC, FieldClass
@@ -54,18 +55,20 @@ class ImportJob(models.Model):
         _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("import count", "created"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("import count", "updated"), default=0)
+    unchanged = models.PositiveIntegerField(pgettext_lazy("import count", "unchanged"), default=0)
+    rejected = models.PositiveIntegerField(pgettext_lazy("import count", "rejected"), default=0)
     error_count = models.PositiveIntegerField(_("problems"), default=0)
     #: The first problems of the report (the whole report is a CSV file beside the job).
     errors = models.JSONField(default=list, blank=True)
     notices = models.JSONField(default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("import job", "created"), auto_now_add=True)
+    started_at = models.DateTimeField(pgettext_lazy("import job", "started"), null=True, blank=True)
+    finished_at = models.DateTimeField(
+        pgettext_lazy("import job", "finished"), null=True, blank=True
+    )
 
     # The report names cells and values of the importing organisation's own file; it stays
     # with that organisation, like the file.

@@ -42,11 +42,16 @@ class Section:
 SECTIONS = (
     Section("home", _("Dashboard"), shown_to=lambda roles: True, prefix=False),
     Section("incident_list", _("Incidents")),
-    Section("incident_new", _("New incident"), shown_to=_with_role(Role.REPORTER), prefix=False),
-    Section("import_list", _("Imports"), shown_to=_with_role(Role.REPORTER)),
+    Section(
+        "incident_new",
+        _("New incident"),
+        shown_to=_with_role(Role.REPORTER, Role.ORG_ADMIN),
+        prefix=False,
+    ),
+    Section("import_list", _("Imports"), shown_to=_with_role(Role.REPORTER, Role.ORG_ADMIN)),
     Section("statistics", _("Statistics")),
     Section("org_admin", _("Administration"), shown_to=_with_role(Role.ORG_ADMIN)),
-    Section("audit:events", _("Audit"), shown_to=_with_role(Role.AUDITOR, Role.ORG_ADMIN)),
+    Section("audit:events", _("Audit"), shown_to=_with_role(Role.AUDITOR)),
 )
 
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from waypoint.audit.log import Target, record
 from waypoint.audit.models import Action, AuditEvent
 from waypoint.audit.tests.base import AuditTestCase
+from waypoint.web.tests.helpers import inline_code, unlabelled_fields
 
 URL = "/audit/"
 
@@ -129,6 +130,31 @@ class PageTests(AuditTestCase):
         assert event is not None
         self.assertEqual((event.action, event.actor), (Action.AUDIT_VIEW, self.ines))
         self.assertEqual((event.organisation, event.target_type), (self.org_a, "audit_log"))
+
+    def test_it_names_the_kind_of_record_in_words(self) -> None:
+        record(
+            actor=self.bruno,
+            action=Action.KEY_CREATED,
+            organisation=self.org_a,
+            target=Target("key", "00000000-0000-4000-8000-000000000001", self.org_a),
+        )
+        record(actor=self.bruno, action=Action.EXPORT, target=Target("brand_new", "", self.org_a))
+        response = self.get(self.ines)
+        self.assertContains(response, "<td>encryption key <a", html=False)
+        self.assertContains(response, "<td>brand_new</td>", html=True)
+
+    def test_it_links_a_user_and_a_record_to_their_own_events(self) -> None:
+        first = self.some_events(1)[0]
+        response = self.get(self.ines, "?action=update&page=1")
+        self.assertContains(response, 'href="?action=update&amp;actor=bruno"')
+        self.assertContains(response, f'href="?action=update&amp;target={first.target_id}"')
+        self.assertContains(response, f'<a href="{URL}">Show all events</a>', html=True)
+        self.assertNotContains(self.get(self.ines), "Show all events")
+
+    def test_its_form_is_labelled_and_its_page_has_no_inline_code(self) -> None:
+        html = self.get(self.ines).content.decode()
+        self.assertEqual(unlabelled_fields(html), [])
+        self.assertEqual(inline_code(html), [])
 
     def test_it_is_not_in_the_admin_site(self) -> None:
         self.assertNotIn(AuditEvent, admin.site._registry)
