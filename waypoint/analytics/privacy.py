@@ -100,6 +100,9 @@ def release_table(table: StatTable, release: PrivateRelease, *, actor: Any) -> N
     check_releasable(table)
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("A differentially private release needs a signed-in user."))
+    if not may_release(actor):
+        # Each release spends a budget shared by everyone who publishes from the dataset.
+        raise PermissionDenied(_("Only analysts may publish statistics with differential privacy."))
     with transaction.atomic():
         spend = spend_budget(
             dataset=release.dataset,
@@ -110,6 +113,18 @@ def release_table(table: StatTable, release: PrivateRelease, *, actor: Any) -> N
         )
         cells = add_noise(table, release.epsilon)
     return NoisyRelease(cells, _footnote(table, release, cells), spend)
+
+
+def may_release(actor: Any) -> bool:
+    """Analysts of an active organisation (and platform administrators) spend privacy budgets."""
+    from waypoint.orgs.models import Membership, Role
+
+    return (
+        bool(actor.is_superuser)
+        or Membership.objects.filter(
+            user=actor, role=Role.ANALYST, organisation__is_active=True
+        ).exists()
+    )
 
 
 def check_releasable(table: StatTable) -> None:

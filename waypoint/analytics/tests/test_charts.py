@@ -16,7 +16,15 @@ from django.utils import translation
 from waypoint.analytics import charts
 from waypoint.analytics.charts import geometry
 from waypoint.analytics.charts.render import PNG_SIGNATURE
-from waypoint.analytics.table import TOTAL, UNKNOWN, Cell, CellStatus, Dimension, StatTable
+from waypoint.analytics.table import (
+    TOTAL,
+    UNKNOWN,
+    Cell,
+    CellStatus,
+    Dimension,
+    Key,
+    StatTable,
+)
 
 YEAR = Dimension("year", "Year", ("2021", "2022", "2023"))
 SEX = Dimension(
@@ -72,12 +80,14 @@ class ProtectedLike:
 
 
 def trend_table() -> StatTable:
-    counts = {(y, s): 10 * i + 5 * j + 20 for (i, y), (j, s) in _pairs(YEAR, SEX)}
+    counts: dict[Key, int] = {(y, s): 10 * i + 5 * j + 20 for (i, y), (j, s) in _pairs(YEAR, SEX)}
     return cube([YEAR, SEX], counts, suppressed=[("2022", "male"), ("2022", TOTAL)])
 
 
 def form_table() -> StatTable:
-    counts = {(f, s): 100 * (i + 1) + 10 * j for (i, f), (j, s) in _pairs(FORM, SEX)}
+    counts: dict[Key, int] = {
+        (f, s): 100 * (i + 1) + 10 * j for (i, f), (j, s) in _pairs(FORM, SEX)
+    }
     return cube(
         [FORM, SEX],
         counts,
@@ -88,7 +98,13 @@ def form_table() -> StatTable:
 
 
 def country_table() -> StatTable:
-    counts = {("ITA",): 300, ("MLT",): 25, ("GRC",): 120, ("CYP",): 2, (UNKNOWN,): 40}
+    counts: dict[Key, int] = {
+        ("ITA",): 300,
+        ("MLT",): 25,
+        ("GRC",): 120,
+        ("CYP",): 2,
+        (UNKNOWN,): 40,
+    }
     return cube([COUNTRY], counts, suppressed=[("CYP",)], title="Victims by country")
 
 

@@ -1,0 +1,114 @@
+"""Medians and quartiles of an amount by one or two dimensions.
+
+Neither SQLite nor portable SQL has a percentile aggregate, and medians do not add up, so every
+margin needs the amounts of its own cells. One query reads the amounts once, sorted, with the
+codes of their dimensions; each amount is appended to the cell it belongs to and to each of that
+cell's margins, which therefore receive their amounts in order. That costs one sort in the
+database and about 8 bytes per amount and margin in memory (a few megabytes for a hundred
+thousand fees), against one sort per margin for window functions, which took twice as long on
+SQLite. Quartiles interpolate linearly between the two nearest amounts, as PostgreSQL's
+``percentile_cont`` and numpy's default do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from array import array
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+
+from waypoint.analytics.statistics.cube import Axis, code_of
+from waypoint.analytics.statistics.definition import StandardTable
+from waypoint.analytics.table import TOTAL, Cell, Dimension, Key, StatTable
+
+#: Measure name → quantile.
+QUANTILES = {"median": 0.5, "q1": 0.25, "q3": 0.75}
+#: Rows fetched from the database at a time.
+CHUNK = 10_000
+
+
+def quantile(amounts: Sequence[float], p: float) -> float:
+    """The ``p`` quantile of amounts in ascending order, interpolating linearly."""
+    position = (len(amounts) - 1) * p
+    low, high = math.floor(position), math.ceil(position)
+    return amounts[low] + (position - low) * (amounts[high] - amounts[low])
+
+
+def tabulate_quantiles(
+    table: StandardTable,
+    rows: QuerySet[Any],
+    axes: tuple[Axis, ...],
+    amount: Any,
+    footnotes: Sequence[str],
+) -> StatTable:
+    """The median, first and third quartile of ``amount`` per cell; a cell's count is the number
+    of amounts. ``axes`` are single-valued."""
+    groups = _amounts(rows, axes, amount)
+    dimensions = tuple(_dimension(axis, index, groups) for index, axis in enumerate(axes))
+    return StatTable(
+        table_id=table.id,
+        title=str(table.title),
+        dimensions=dimensions,
+        measures=table.measures,
+        unit=str(table.unit),
+        cells=_cells(dimensions, groups),
+        footnotes=[str(note) for note in footnotes],
+    )
+
+
+def amounts_sql(rows: QuerySet[Any], axes: tuple[Axis, ...], amount: Any) -> tuple[str, Any]:
+    """The one query: every amount with its dimensions' codes, in ascending order. Raises
+    ``EmptyResultSet`` when the scope holds nothing at all."""
+    annotations = {f"a{index}": axis.value for index, axis in enumerate(axes)}
+    base = rows.order_by().annotate(**annotations, v=amount).values(*annotations, "v")
+    base_sql, params = base.query.sql_with_params()
+    columns = ", ".join([*(f"b.a{index}" for index in range(len(axes))), "b.v"])
+    return f"SELECT {columns} FROM ({base_sql}) b WHERE b.v IS NOT NULL ORDER BY b.v", params
+
+
+def _amounts(rows: QuerySet[Any], axes: tuple[Axis, ...], amount: Any) -> dict[Key, array[float]]:
+    """Per cell, totals included, its amounts in ascending order."""
+    try:
+        sql, params = amounts_sql(rows, axes, amount)
+    except EmptyResultSet:
+        return {}  # a scope that can see nothing: no query to run
+    groups: dict[Key, array[float]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while found := cursor.fetchmany(CHUNK):
+            for *codes, value in found:
+                keys = itertools.product(*((code_of(code), TOTAL) for code in codes))
+                for key in keys:
+                    groups.setdefault(key, array("d")).append(float(value))
+    return groups
+
+
+def _dimension(axis: Axis, index: int, groups: dict[Key, array[float]]) -> Dimension:
+    found = {key[index] for key in groups if key[index] != TOTAL}
+    categories, labels = axis.categories(found)
+    strays = sorted(found - set(categories))
+    return Dimension(
+        name=axis.name,
+        label=str(axis.label),
+        categories=(*categories, *strays),
+        labels=labels | {code: code for code in strays},
+    )
+
+
+def _cells(dimensions: tuple[Dimension, ...], groups: dict[Key, array[float]]) -> dict[Key, Cell]:
+    cells = {}
+    for key in itertools.product(*((*d.categories, TOTAL) for d in dimensions)):
+        amounts = groups.get(key)
+        if not amounts:
+            cells[key] = Cell(key=key, count=0, values=dict.fromkeys(QUANTILES))
+            continue
+        values: dict[str, float | None] = {
+            name: round(quantile(amounts, p), 2) for name, p in QUANTILES.items()
+        }
+        cells[key] = Cell(key=key, count=len(amounts), values=values)
+    return cells

@@ -1,0 +1,80 @@
+"""Victims and smuggled migrants returned, by the country they were returned from and to, and
+year of the return."""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from waypoint.analytics.statistics import categories, common, footnotes, scope
+from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics.definition import StandardTable
+from waypoint.analytics.statistics.dialect import Year
+from waypoint.analytics.statistics.spec import StatSpec
+from waypoint.analytics.table import StatTable
+from waypoint.cases.models import Incident
+
+#: The path from an incident to what happened to its persons.
+RETURN = "persons__victimisation__"
+
+
+def run(spec: StatSpec) -> StatTable:
+    year = Coalesce(Year(F(f"{RETURN}repatriated_on")), Year(F("date_start")))
+    counting = Counting(
+        rows=_returns(spec, year),
+        axes=(
+            Axis(
+                "country_from",
+                gettext_lazy("returned from"),
+                F(f"{RETURN}repatriated_from"),
+                categories.countries,
+            ),
+            Axis(
+                "country_to",
+                gettext_lazy("returned to"),
+                F(f"{RETURN}repatriated_to"),
+                categories.countries,
+            ),
+            common.year_axis(spec, year),
+        ),
+    )
+    notes = footnotes.standard(
+        spec,
+        counted=_(
+            "Counts distinct persons returned: victims and smuggled migrants whose record says "
+            "from which country they were returned, in incidents of any kind."
+        ),
+        dated=_(
+            "Year: the calendar year of the return; where the record does not date the return, "
+            "the year of the incident."
+        ),
+    )
+    return tabulate(TABLE, counting, notes)
+
+
+def _returns(spec: StatSpec, year: Coalesce) -> QuerySet[Incident]:
+    """One row per person returned (rooted on the incident, see ``common``); the years asked
+    for are those of the returns."""
+    # Any country code is greater than the empty string: the one join, with a plain condition.
+    returns = scope.incidents(spec).filter(persons__victimisation__repatriated_from__gt="")
+    if spec.year_from is not None:
+        returns = returns.alias(_year=year).filter(_year__gte=spec.year_from)
+    if spec.year_to is not None:
+        returns = returns.alias(_year=year).filter(_year__lte=spec.year_to)
+    return returns
+
+
+TABLE = StandardTable(
+    id="repatriations_by_country_year",
+    title=gettext_lazy("Persons returned by country returned from and to, and year"),
+    unit=gettext_lazy("persons returned"),
+    dimensions=("country_from", "country_to", "year"),
+    measures=("count",),
+    compute=run,
+    description=gettext_lazy(
+        "Distinct victims and smuggled migrants returned, by the country they were returned "
+        "from and the country they were returned to, and year of the return."
+    ),
+)

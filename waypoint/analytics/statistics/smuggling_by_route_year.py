@@ -1,0 +1,61 @@
+"""Smuggling incidents and smuggled migrants by route and year."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from waypoint.analytics.statistics import common, footnotes
+from waypoint.analytics.statistics.cube import Counting, Measure, tabulate
+from waypoint.analytics.statistics.definition import StandardTable
+from waypoint.analytics.statistics.spec import StatSpec
+from waypoint.analytics.table import StatTable
+from waypoint.cases.models import Person
+
+
+def run(spec: StatSpec) -> StatTable:
+    counting = Counting(
+        rows=common.incidents_of_kind(spec, common.SMUGGLING),
+        axes=(common.route_axis(), common.year_axis(spec, common.incident_year())),
+        measures=(Measure("smuggled_migrants", _migrants()),),
+        count_as="incidents",
+    )
+    notes = footnotes.standard(
+        spec,
+        counted=_(
+            "Counts distinct incidents of the kind “smuggling of migrants” (the cell's count) "
+            "and the migrants smuggled in them: the number of migrants involved the incident "
+            "records, or where it gives none the smuggled migrants it itemises. An incident "
+            "that gives neither adds no migrants, so the migrants are a minimum."
+        ),
+        dated=footnotes.by_incident_date(),
+        also=[common.route_note()],
+    )
+    return tabulate(TABLE, counting, notes)
+
+
+def _migrants() -> Coalesce:
+    itemised = (
+        Person.objects.filter(incident_id=OuterRef("pk"), role="smuggled_migrant")
+        .order_by()
+        .values("incident_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(F("migrants_involved"), Subquery(itemised, output_field=IntegerField()))
+
+
+TABLE = StandardTable(
+    id="smuggling_by_route_year",
+    title=gettext_lazy("Smuggling incidents and smuggled migrants by route and year"),
+    unit=gettext_lazy("incidents"),
+    dimensions=("route", "year"),
+    measures=("incidents", "smuggled_migrants"),
+    compute=run,
+    description=gettext_lazy(
+        "Distinct incidents of smuggling of migrants and the migrants smuggled in them, by route "
+        "(named route, or origin → destination of the legs) and year of the incident."
+    ),
+)
