@@ -41,13 +41,14 @@ class SignInJourney(BrowserTestCase):
             )
             Person.objects.create(incident=incident, role="smuggled_migrant")
 
-    def test_it_signs_in_and_shows_the_visible_counts_by_year(self) -> None:
+    def test_it_signs_in_and_shows_the_dashboard_of_the_organisations_records(self) -> None:
         self.page.goto(self.url("/"))
         expect(self.page.get_by_role("heading", name="Sign in")).to_be_visible()
         self.sign_in("amara", PASSWORD)
-        row = self.page.get_by_role("row", name="2023")
-        expect(row).to_contain_text("3")  # two own incidents and one shared with all
-        expect(self.page.get_by_role("heading", level=1)).to_have_text("Home")
+        expect(self.page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+        # The organisation's own records are listed; another organisation's are not.
+        expect(self.page.get_by_role("link", name="INC-1")).to_be_visible()
+        expect(self.page.get_by_role("link", name="INC-3")).to_have_count(0)
         self.screenshot("sign-in-home")
         self.assertEqual(self.csp_violations, [])
 
@@ -66,7 +67,7 @@ class SignInJourney(BrowserTestCase):
         self.page.get_by_label("Code").fill(code_for(self.device))
         self.page.get_by_role("button", name="Continue").click()
         self.page.wait_for_url(self.url("/"))
-        expect(self.page.get_by_role("heading", level=1)).to_have_text("Home")
+        expect(self.page.get_by_role("heading", level=1)).to_have_text("Dashboard")
         self.assertEqual(self.csp_violations, [])
 
     def test_it_tells_a_wrong_password(self) -> None:

@@ -30,6 +30,7 @@ from waypoint.bulk.models import ImportJob
 from waypoint.cases.models import Incident, Label
 from waypoint.orgs.models import Organisation, Role, SharingAgreement
 from waypoint.test import BaseTestCase
+from waypoint.web.models import SavedFilter
 from waypoint.web.tests.helpers import quiet
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -155,6 +156,107 @@ def token_page(persona: Persona, method: str, label: Any) -> int | tuple[int, ..
     return 302 if persona.name == TOKEN_OWNER else 404
 
 
+def records(persona: Persona) -> bool:
+    """Whether the persona records for an organisation of its own (reporters, administrators)."""
+    return persona.relation in RELATIONS and persona.role in RECORDERS
+
+
+def imports_page(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The imports page: for whoever records for an organisation; to anyone else it does not
+    exist. (The POST here carries no file, so the form comes back.)"""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 200 if records(persona) else 404
+
+
+def import_download(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The template of the native layout, for whoever records for an organisation."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 200 if records(persona) else 404
+
+
+def import_job_page(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """An import of "own" (its page, progress and error report): only its organisation's
+    recorders find it."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 200 if records(persona) and persona.relation == "own" else 404
+
+
+def import_rejected_rows(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The rejected rows of an import that kept some; the matrix's import kept none."""
+    if method != "GET":
+        return NOT_ALLOWED
+    return 404 if persona.signed_in else LOGIN
+
+
+def administers(persona: Persona) -> bool:
+    return persona.relation in RELATIONS and persona.role == Role.ORG_ADMIN
+
+
+def org_admin_index(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Administration: an administrator of one organisation is sent on to its page."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 302 if administers(persona) else 404
+
+
+def org_admin_get(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    return _org_admin(persona, method, {"GET": 200})
+
+
+def org_admin_form(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    return _org_admin(persona, method, {"GET": 200, "POST": 200})
+
+
+def org_admin_post(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    return _org_admin(persona, method, {"POST": 200})
+
+
+def org_admin_redirect(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    return _org_admin(persona, method, {"POST": 302})
+
+
+def _org_admin(persona: Persona, method: str, answers: dict[str, int]) -> int:
+    """A page of "own"'s administration: only its administrators find it. The matrix's POSTs
+    carry no form, which comes back; removing the last administrator (the URL names
+    "own_org_admin") is refused and sent back to the member's page; revoking the agreement with
+    "partner" changes nothing the matrix sees, since its records also name "partner"."""
+    if method not in answers:
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return answers[method] if administers(persona) and persona.relation == "own" else 404
+
+
+def org_approval(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Deciding a change of label of "own"'s TLP:RED record: only its administrators find it
+    (the record waits for no decision: back to the queue)."""
+    return _org_admin(persona, method, {"POST": 302})
+
+
+def saved_filter(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Deleting a saved filter of the incident list: only its user finds it (the URL names a
+    filter of ``own_analyst``)."""
+    if method != "POST":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 302 if persona.name == FILTER_OWNER else 404
+
+
+FILTER_OWNER = "own_analyst"
+
+
 # The REST API. Only members of an organisation hold tokens; everyone else is refused with 401
 # before anything else is looked at. An address answers a method it does not take with 405,
 # whoever asks.
@@ -252,6 +354,12 @@ POLICY: dict[str, Expectation] = {
     "incident_list": page,
     "incident_detail": incident,
     "incident_reveal": reveal,
+    # Exact search on an identifier, the list's export and saving its filters: POST forms of the
+    # list page, answering only with what the user may see.
+    "incident_identifier_search": post_only,
+    "incident_export": post_only,
+    "saved_filter_create": post_only,
+    "saved_filter_delete": saved_filter,
     "login": sign_in,
     "login-code": sign_in_code,
     "logout": sign_out,
@@ -265,6 +373,28 @@ POLICY: dict[str, Expectation] = {
     "api-tokens": form,
     "api-token-revoke": token_page,
     "audit:events": audit_log,
+    # Statistics count only what the persona may see, and show nothing small: a page for
+    # every signed-in user (one without an organisation sees empty tables).
+    "statistics": page,
+    "statistics_table": page,
+    "statistics_download": page,
+    "statistics_chart": page,
+    "import_list": imports_page,
+    "import_template": import_download,
+    "import_job": import_job_page,
+    "import_progress": import_job_page,
+    "import_errors": import_job_page,
+    "import_rejected": import_rejected_rows,
+    "org_admin": org_admin_index,
+    "org_members": org_admin_get,
+    "org_member_add": org_admin_post,
+    "org_member_create": org_admin_post,
+    "org_member": org_admin_form,
+    "org_member_remove": org_admin_redirect,
+    "org_partners": org_admin_form,
+    "org_partner_revoke": org_admin_redirect,
+    "org_approvals": org_admin_get,
+    "org_approval_decide": org_approval,
     "api-index": api_public,
     "api-not-found": api_missing,
     "api:openapi-json": api_public,
@@ -289,6 +419,8 @@ POLICY: dict[str, Expectation] = {
     "api:import_errors": api_import,
     "api:import_template": api_read,
     "api:export": api_read,
+    "api:list_stats_tables": api_read,
+    "api:get_stats_table": api_read,
 }
 
 
@@ -322,6 +454,7 @@ class AuthorizationMatrixTests(BaseTestCase):
     tokens: dict[str, str]
     matrix_token: ApiToken
     page_token: ApiToken
+    saved_filter: SavedFilter
     job: ImportJob
 
     @classmethod
@@ -362,6 +495,9 @@ class AuthorizationMatrixTests(BaseTestCase):
         owner = cls.users[TOKEN_OWNER]
         cls.matrix_token = create_token(actor=owner, name="revoked through the API")[0]
         cls.page_token = create_token(actor=owner, name="revoked on the account page")[0]
+        cls.saved_filter = SavedFilter.objects.create(
+            user=cls.users[FILTER_OWNER], name="matrix", query="year=2024"
+        )
         cls.job = ImportJob.objects.create(
             organisation=cls.org_a, created_by=cls.users["own_reporter"], file_name="m.csv"
         )
@@ -421,12 +557,34 @@ class AuthorizationMatrixTests(BaseTestCase):
             ]
         arguments: dict[str, dict[str, Any]] = {
             "api-token-revoke": {"token_id": self.page_token.public_id},
+            "saved_filter_delete": {"filter_id": self.saved_filter.public_id},
             "api:revoke_token": {"token_id": self.matrix_token.public_id},
             "api:list_terms": {"vocabulary": "sex"},
             "api:get_import": {"job_id": self.job.public_id},
             "api:import_errors": {"job_id": self.job.public_id},
             "api:import_template": {"name": "csv"},
+            "api:get_stats_table": {"table_id": "victims_by_sex_age_year"},
             "api-not-found": {"rest": "no/such/address"},
+            "statistics_table": {"table_id": "crime_links_year"},
+            "statistics_download": {"table_id": "crime_links_year", "fmt": "csv"},
+            "statistics_chart": {"table_id": "crime_links_year", "fmt": "svg"},
+            "import_template": {"name": "csv"},
+            "import_job": {"job_id": self.job.public_id},
+            "import_progress": {"job_id": self.job.public_id},
+            "import_errors": {"job_id": self.job.public_id},
+            "import_rejected": {"job_id": self.job.public_id},
+            "org_members": {"code": "ORG-A"},
+            "org_member_add": {"code": "ORG-A"},
+            "org_member_create": {"code": "ORG-A"},
+            "org_member": {"code": "ORG-A", "username": "own_org_admin"},
+            "org_member_remove": {"code": "ORG-A", "username": "own_org_admin"},
+            "org_partners": {"code": "ORG-A"},
+            "org_partner_revoke": {"code": "ORG-A", "partner": "ORG-B"},
+            "org_approvals": {"code": "ORG-A"},
+            "org_approval_decide": {
+                "code": "ORG-A",
+                "record_id": self.incidents[Label.RED].public_id,
+            },
         }
         return [(None, reverse(name, kwargs=arguments.get(name)))]
 

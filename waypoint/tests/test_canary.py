@@ -186,7 +186,7 @@ class CanaryTests(BaseTestCase):
             self.assertNotIn(CANARY, response.content.decode())
 
     def crawl_api(self, token: str):  # type: ignore[no-untyped-def]
-        """Every list of the API, then every incident its list names."""
+        """Every list of the API, then every incident and statistical table its lists name."""
         headers = {"Authorization": f"Bearer {token}"}
         queue = deque(
             [
@@ -195,6 +195,7 @@ class CanaryTests(BaseTestCase):
                 "/api/v1/tokens",
                 "/api/v1/reference/vocabularies?limit=500",
                 "/api/v1/openapi.json",
+                "/api/v1/stats",
             ]
         )
         while queue:
@@ -205,6 +206,8 @@ class CanaryTests(BaseTestCase):
             yield url, body
             if url.startswith("/api/v1/incidents?"):
                 queue.extend(f"/api/v1/incidents/{item['id']}" for item in response.json()["items"])
+            if url == "/api/v1/stats":
+                queue.extend(f"{url}/{item['id']}" for item in response.json()["items"])
 
     def crawl(self):  # type: ignore[no-untyped-def]
         start = [route for route, _ in staff_routes() if "<" not in route]

@@ -7,21 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from waypoint.orgs.access import member_organisations
-from waypoint.web.summary import counts_by_year, totals
+from waypoint.web.summary import dashboard_for
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: key figures, trends and routes over what the user may see, their
+    organisation's latest records, imports under way and what waits for them."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    rows = counts_by_year(request.user)
-    return render(
-        request,
-        "web/home.html",
-        {
-            "rows": rows,
-            "total": totals(rows),
-            "organisations": member_organisations(request.user),
-        },
-    )
+    board = dashboard_for(request.user)
+    return render(request, "web/home.html", {"board": board, "organisations": board.organisations})
