@@ -376,3 +376,6 @@ WAYPOINT_DP_BUDGET = _dp_budget()
 WAYPOINT_CHART_CACHE_DIR = Path(
     env_str("WAYPOINT_CHART_CACHE_DIR", str(VAR_DIR / "charts"))
 ).resolve()
+
+# The incident form sends a few dozen fields per person and route leg: room for large cases.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -14,15 +14,19 @@ from django.utils.translation import gettext as _
 
 from waypoint.audit.log import record
 from waypoint.audit.models import Action
+from waypoint.cases.history import Difference, differences
 from waypoint.cases.models import (
     INCIDENT_WORKFLOW,
     STAGE_WORKFLOW,
+    FieldChange,
     Incident,
+    IncidentRevision,
     IncidentStatusChange,
     Label,
     LabelChange,
     LabelChangeStatus,
     OffenderRecord,
+    Revision,
     StageChange,
 )
 from waypoint.cases.validation import (
@@ -40,13 +44,26 @@ from waypoint.vault.sealing import Sealed
 
 
 def record_incident(
-    *, actor: Any, organisation: Organisation, draft: IncidentDraft, reason: str = ""
+    *,
+    actor: Any,
+    organisation: Organisation,
+    draft: IncidentDraft,
+    reason: str = "",
+    partners: Iterable[Organisation] = (),
+    named_users: Iterable[Any] = (),
 ) -> Incident:
-    """Validate a whole incident and write it with everything under it, or write nothing."""
+    """Validate a whole incident and write it with everything under it, or write nothing.
+
+    ``partners`` are the organisations named on a TLP:AMBER record; ``named_users`` the users
+    of the owner organisation who may see a TLP:AMBER+STRICT one, besides the recorder. Nobody
+    saw the record before, so naming them widens nothing and needs no second person.
+    """
     require_recorder(actor, organisation)
     incident = draft.incident
     incident.owner = organisation
     incident.created_by = actor
+    named = _named_users(organisation, named_users) if incident.label == Label.AMBER_STRICT else []
+    sharing = [org for org in partners if org.pk != organisation.pk]
     check(draft)
     with transaction.atomic():
         _write(draft, actor)
@@ -59,19 +76,34 @@ def record_incident(
         )
         if incident.label == Label.AMBER_STRICT:
             # Whoever records a strictly shared incident is among its named users.
-            incident.named_users.add(actor)
+            incident.named_users.add(actor, *named)
+        if sharing and incident.label == Label.AMBER:
+            incident.shared_with.add(*sharing)
+        IncidentRevision.objects.create(incident=incident, kind=Revision.CREATED, actor=actor)
+        details: dict[str, Any] = {
+            "persons": len(draft.persons),
+            "legs": len(draft.legs),
+            "selectors": len(draft.selectors),
+        }
+        if sharing and incident.label == Label.AMBER:
+            details["partners"] = [org.code for org in sharing]
         record(
             actor=actor,
             action=Action.CREATE,
             organisation=organisation,
             target=incident,
-            details={
-                "persons": len(draft.persons),
-                "legs": len(draft.legs),
-                "selectors": len(draft.selectors),
-            },
+            details=details,
         )
     return incident
+
+
+def _named_users(organisation: Organisation, users: Iterable[Any]) -> list[Any]:
+    chosen = list(users)
+    outsiders = [user for user in chosen if organisation not in member_organisations(user)]
+    if outsiders:
+        names = ", ".join(str(user) for user in outsiders)
+        raise AccessDenied(f"only users of {organisation.code} can be named: {names}")
+    return chosen
 
 
 def _write(draft: IncidentDraft, actor: Any) -> None:
@@ -366,9 +398,11 @@ def update_incident(
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         changed = _changed_fields(locked, new)
+        found = differences(locked, draft)
         for rows in (locked.selectors, locked.persons, locked.legs):
             rows.all().delete()
         _write(draft, actor)
+        _write_revision(new, actor, found)
         record(
             actor=actor,
             action=Action.UPDATE,
@@ -383,6 +417,26 @@ def update_incident(
             justification=reason,
         )
     return new
+
+
+def _write_revision(incident: Incident, actor: Any, found: list[Difference]) -> None:
+    """Keep what a save changed, value by value, for the incident's history."""
+    if not found:
+        return
+    revision = IncidentRevision.objects.create(
+        incident=incident, kind=Revision.UPDATED, actor=actor
+    )
+    FieldChange.objects.bulk_create(
+        FieldChange(
+            revision=revision,
+            path=difference.path,
+            kind=difference.kind,
+            before=difference.before,
+            after=difference.after,
+            withheld=difference.withheld,
+        )
+        for difference in found
+    )
 
 
 def _workflow_fields_problems(stored: Incident, new: Incident) -> list[Problem]:

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from waypoint.cases import entry
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("new/", entry.incident_new, name="incident_new"),
+    path("<uuid:public_id>/edit/", entry.incident_edit, name="incident_edit"),
+    path("<uuid:public_id>/history/", entry.incident_history, name="incident_history"),
+]

@@ -1120,3 +1120,69 @@ class LabelChange(models.Model):
             ),
         ]
         verbose_name = _("label change")
+
+
+class Revision(models.TextChoices):
+    CREATED = "created", _("recorded")
+    UPDATED = "updated", _("changed")
+
+
+class IncidentRevision(models.Model):
+    """One save of an incident by a user: recorded, or changed with the values it changed
+    (``FieldChange``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="revisions")
+    kind = models.CharField(_("what happened"), max_length=10, choices=Revision.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "public_id": INTERNAL,
+        "incident": INTERNAL,
+        "kind": INTERNAL,
+        "actor": INTERNAL,
+        "at": INTERNAL,
+    }
+
+    class Meta:
+        ordering = ["incident", "at", "id"]
+        verbose_name = _("incident revision")
+
+
+class FieldChange(models.Model):
+    """One value a revision changed, added or removed, by its path in the incident
+    (``incident.country``, ``persons[2].sex``, ``legs[3]``).
+
+    Values are kept as JSON for public and internal fields only; for owner-only fields
+    (personal, restricted, firewalled) the change is recorded without its values (``withheld``).
+    """
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", _("changed")
+        ADDED = "added", _("added")
+        REMOVED = "removed", _("removed")
+
+    revision = models.ForeignKey(IncidentRevision, models.CASCADE, related_name="changes")
+    path = models.CharField(_("value"), max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGED)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    withheld = models.BooleanField(default=False)
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "id": INTERNAL,
+        "revision": INTERNAL,
+        "path": INTERNAL,
+        "kind": INTERNAL,
+        "before": INTERNAL,
+        "after": INTERNAL,
+        "withheld": INTERNAL,
+    }
+
+    class Meta:
+        ordering = ["revision", "id"]
+        verbose_name = _("field change")

@@ -244,6 +244,38 @@ def org_approval(persona: Persona, method: str, label: Any) -> int | tuple[int, 
     return _org_admin(persona, method, {"POST": 302})
 
 
+def incident_new(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The entry form: for whoever records for an organisation; refused to anyone else. (The
+    POST here is empty, so the form comes back with its problems.)"""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 200 if records(persona) else 403
+
+
+def incident_edit(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Editing a record of "own": its recorders who see it; a member of "own" who sees it
+    without recording is refused; to anyone else the page does not exist."""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    if persona.relation not in ("own", "own_named") or persona.relation not in SEES[label]:
+        return 404
+    return 200 if persona.role in RECORDERS else 403
+
+
+def incident_history(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The history of a record of "own": for the members of "own" who see it."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    owner = persona.relation in ("own", "own_named")
+    return 200 if owner and persona.relation in SEES[label] else 404
+
+
 def saved_filter(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
     """Deleting a saved filter of the incident list: only its user finds it (the URL names a
     filter of ``own_analyst``)."""
@@ -354,6 +386,9 @@ POLICY: dict[str, Expectation] = {
     "incident_list": page,
     "incident_detail": incident,
     "incident_reveal": reveal,
+    "incident_new": incident_new,
+    "incident_edit": incident_edit,
+    "incident_history": incident_history,
     # Exact search on an identifier, the list's export and saving its filters: POST forms of the
     # list page, answering only with what the user may see.
     "incident_identifier_search": post_only,

@@ -25,6 +25,8 @@ PROTECTED = frozenset(
         "RouteLeg",
         "Selector",
         "LabelChange",
+        "IncidentRevision",
+        "FieldChange",
         "AuditEvent",
     }
 )
