@@ -361,9 +361,14 @@ class Baselines:
         )
 
     def smuggling_by_route_year(self) -> Any:
+        migrants = (
+            "COALESCE(i.migrants_involved, (SELECT COUNT(*) FROM cases_person p "
+            "WHERE p.incident_id = i.id AND p.role = 'smuggled_migrant'))"
+        )
         return self.fetch(
-            f"SELECT {self.route()}, {self.year('i.date_start')}, COUNT(*) FROM cases_incident i "
-            f"WHERE {self.kind('smuggling_of_migrants')} AND {self.visible} GROUP BY 1, 2"
+            f"SELECT {self.route()}, {self.year('i.date_start')}, COUNT(*), SUM({migrants}) "
+            f"FROM cases_incident i WHERE {self.kind('smuggling_of_migrants')} AND {self.visible} "
+            "GROUP BY 1, 2"
         )
 
     def casualties_by_route_cause_year(self) -> Any:
@@ -372,7 +377,8 @@ class Baselines:
         if not self.sqlite:
             causes = f"CASE WHEN {died} THEN i.death_causes ELSE '[\"not_applicable\"]'::jsonb END"
         return self.fetch(
-            f"SELECT {self.route()}, c.value, {self.year('i.date_start')}, COUNT(*) "
+            f"SELECT {self.route()}, c.value, {self.year('i.date_start')}, COUNT(*), "
+            "SUM(i.dead), SUM(i.missing), SUM(i.injured) "
             f"FROM cases_incident i {self.each(causes, 'c')} "
             f"WHERE ({died} OR i.injured > 0) AND {self.visible} GROUP BY 1, 2, 3"
         )

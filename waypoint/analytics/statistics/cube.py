@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 
 from waypoint.analytics.statistics.categories import CategoryRule
 from waypoint.analytics.statistics.definition import StandardTable, Text
+from waypoint.analytics.statistics.dialect import AsText
 from waypoint.analytics.table import TOTAL, UNKNOWN, Cell, Dimension, Key, StatTable
 
 #: Per cell: the count of contributors, then each measure's sum.
@@ -113,7 +114,7 @@ def grouping_sql(counting: Counting) -> tuple[str, Any]:
     # Axes that read the very same expression (two dimensions taken from one text) share its
     # column, so that it is computed once.
     first = [next(i for i, other in enumerate(axes) if other.value is axis.value) for axis in axes]
-    annotations = {f"a{index}": axes[index].value for index in dict.fromkeys(first)}
+    annotations = {f"a{index}": _grouped_by(axes[index]) for index in dict.fromkeys(first)}
     annotations |= {f"m{index}": Coalesce(m.value, Value(0)) for index, m in enumerate(measures)}
     base = counting.rows.order_by().annotate(**annotations).values(*annotations)
     base_sql, params = base.query.sql_with_params()
@@ -122,6 +123,10 @@ def grouping_sql(counting: Counting) -> tuple[str, Any]:
     positions = ", ".join(str(position) for position in range(1, len(axes) + 1))
     sql = f"SELECT {', '.join(columns + sums)} FROM ({base_sql}) b GROUP BY {positions}"
     return sql, params
+
+
+def _grouped_by(axis: Axis) -> Any:
+    return AsText(axis.value) if axis.listed else axis.value
 
 
 def _grouped(counting: Counting) -> list[tuple[Any, ...]]:

@@ -101,3 +101,19 @@ class RelatedText(Func):
         outer, params = compiler.compile(self.source_expressions[0])
         sql = f"(SELECT {aggregate} FROM {self.source} WHERE {self.key} = {outer})"
         return sql, params
+
+
+class AsText(Func):
+    """A JSON value as its text, to group by: PostgreSQL hashes text cheaply but sorts jsonb."""
+
+    output_field = models.TextField()
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> SqlParams:
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> SqlParams:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS text)")
