@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -58,6 +58,7 @@ from waypoint.orgs.models import Organisation
 from waypoint.vault import crypto, keys
 
 BATCH = 500
+T = TypeVar("T")
 #: Problems kept in memory and in the job row; the CSV report has them all.
 ERRORS_KEPT = 1000
 #: Fields of an incident an import does not change on an existing record.
@@ -205,7 +206,11 @@ class _Run:
             yield _Notices(context.notices)
 
         for number, batch in enumerate(_batched(prepared(), BATCH), start=1):
-            valid = [item for item in batch if self._accept(item, context)]
+            valid = [
+                item
+                for item in batch
+                if self._accept(item, context) and isinstance(item, _Prepared)
+            ]
             self._store(valid)
             del batch, valid
             if number % 20 == 0:
@@ -359,7 +364,7 @@ class _Outputs:
             self.run.report.rejected_file = str(rejected.written_to)
 
 
-def _batched(records: Iterable[SourceRecord], size: int) -> Iterator[list[SourceRecord]]:
+def _batched(records: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(records)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
@@ -586,7 +591,7 @@ def _named_user_sql() -> str:
 
 def _insert(model: type[models.Model], attnames: list[str]) -> str:
     quote = connection.ops.quote_name
-    fields = {field.attname: field.column for field in model._meta.concrete_fields}
+    fields = {field.attname: str(field.column) for field in model._meta.concrete_fields}
     columns = ", ".join(quote(fields[attname]) for attname in attnames)
     marks = ", ".join(["%s"] * len(attnames))
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
