@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from waypoint.bulk.formulas import restore
@@ -225,9 +226,9 @@ def _converted(convert: Callable[[Any], Any], raw: Any) -> Any:
     kind = type(raw)
     # The type is part of the key: True == 1 and 1.0 == 1, but a workbook's TRUE is not a
     # whole number.
-    key = (
-        (convert, kind, raw) if kind in _MEMORABLE and (kind is not str or len(raw) <= 64) else None
-    )
+    # The language too: a rejection's reason is written in the language of the import's user.
+    memorable = kind in _MEMORABLE and (kind is not str or len(raw) <= 64)
+    key = (convert, kind, raw, get_language()) if memorable else None
     if key is not None:
         outcome = _CONVERTED.get(key, _UNSEEN)
         if outcome is not _UNSEEN:

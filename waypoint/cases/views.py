@@ -27,7 +27,7 @@ from waypoint.cases.models import Incident, IncidentStatusChange, PersonIdentifi
 from waypoint.cases.presentation import fields_of, incident_rows, incident_view
 from waypoint.cases.revealing import locate, protected_field, reveal_value
 from waypoint.lib.fieldclasses import FieldClass
-from waypoint.orgs.access import get_incident_for, is_owner_member
+from waypoint.orgs.access import RECORDING_ROLES, get_incident_for, is_owner_member, roles_in
 from waypoint.orgs.models import Organisation
 from waypoint.reference import catalogue
 
@@ -196,6 +196,9 @@ def incident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "cases/incident_detail.html",
         {
             "view": view,
+            # Editing is for the owner's recorders; other members read the history only.
+            "may_edit": view.as_owner
+            and bool(roles_in(request.user, incident.owner) & RECORDING_ROLES),
             "route": _route_summary(view),
             "label_name": search.LABEL_NAMES.get(incident.label, incident.label),
             "status_history": _status_history(incident, view.as_owner, view.coarsened),
