@@ -11,7 +11,7 @@ from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.quantiles import tabulate_quantiles
 from waypoint.analytics.statistics.spec import SpecError, StatSpec
 from waypoint.analytics.table import StatTable
-from waypoint.cases.models import Incident
+from waypoint.cases.models import RouteLeg
 from waypoint.reference import catalogue
 
 #: Fees paid for a whole group are not comparable with fees paid per person.
@@ -22,7 +22,10 @@ def run(spec: StatSpec) -> StatTable:
     currency = spec.currency or _most_used_currency(spec)
     if currency not in catalogue.currency_codes():
         raise SpecError(_("Unknown currency: %(currency)s.") % {"currency": currency})
-    axes = (common.route_axis(), common.year_axis(spec, common.incident_year()))
+    axes = (
+        common.route_axis("incident_id", "incident__migration_route"),
+        common.year_axis(spec, common.incident_year("incident__date_start")),
+    )
     notes = footnotes.standard(
         spec,
         counted=_(
@@ -42,34 +45,26 @@ def run(spec: StatSpec) -> StatTable:
             _("Quartiles interpolate linearly between the two nearest fees."),
         ],
     )
-    table = tabulate_quantiles(TABLE, _fees(spec, currency), axes, F("legs__fee_amount"), notes)
+    table = tabulate_quantiles(TABLE, _fees(spec, currency), axes, F("fee_amount"), notes)
     table.title = f"{table.title} ({currency})"
     return table
 
 
-def _fees(spec: StatSpec, currency: str | None = None) -> QuerySet[Incident]:
-    """One row per fee counted, in ``currency`` if given (rooted on the incident, its legs read
-    through the join; the conditions on legs in one call, so that they are joined once)."""
-    # Every basis but “per group”, named, since a negated condition on a list of legs would
-    # leave out the incident rather than the leg.
-    bases = [basis for basis in catalogue.vocabulary_codes("fee_basis") if basis != PER_GROUP]
-    legs = {"legs__fee_amount__isnull": False, "legs__fee_basis__in": ["", *bases]}
+def _fees(spec: StatSpec, currency: str | None = None) -> QuerySet[RouteLeg]:
+    """The legs with a fee counted, in ``currency`` if given. Rooted on the legs: fees are few
+    beside incidents, and each one's incident is checked (see ``scope.within``)."""
+    fees = RouteLeg.objects.filter(fee_amount__isnull=False).exclude(fee_basis=PER_GROUP)
     if currency is not None:
-        legs["legs__fee_currency"] = currency
-    return scope.counted(spec, common.SMUGGLING).filter(**legs).order_by()
+        fees = fees.filter(fee_currency=currency)
+    return scope.within(fees, spec, incident="incident", kind=common.SMUGGLING).order_by()
 
 
 def _most_used_currency(spec: StatSpec) -> str:
     """The currency most fees were paid in (by code among equals); US dollars when there are
     none, so that an empty table still names one."""
-    most = (
-        _fees(spec)
-        .values("legs__fee_currency")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "legs__fee_currency")
-        .first()
-    )
-    return most["legs__fee_currency"] if most else "USD"
+    fees = _fees(spec).values("fee_currency").annotate(n=Count("id"))
+    most = fees.order_by("-n", "fee_currency").first()
+    return most["fee_currency"] if most else "USD"
 
 
 TABLE = StandardTable(

@@ -14,27 +14,24 @@ from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.dialect import Year
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
-from waypoint.cases.models import Incident
-
-#: The path from an incident to what happened to its persons.
-RETURN = "persons__victimisation__"
+from waypoint.cases.models import Victimisation
 
 
 def run(spec: StatSpec) -> StatTable:
-    year = Coalesce(Year(F(f"{RETURN}repatriated_on")), Year(F("date_start")))
+    year = Coalesce(Year(F("repatriated_on")), Year(F("person__incident__date_start")))
     counting = Counting(
         rows=_returns(spec, year),
         axes=(
             Axis(
                 "country_from",
                 gettext_lazy("returned from"),
-                F(f"{RETURN}repatriated_from"),
+                F("repatriated_from"),
                 categories.countries,
             ),
             Axis(
                 "country_to",
                 gettext_lazy("returned to"),
-                F(f"{RETURN}repatriated_to"),
+                F("repatriated_to"),
                 categories.countries,
             ),
             common.year_axis(spec, year),
@@ -54,11 +51,11 @@ def run(spec: StatSpec) -> StatTable:
     return tabulate(TABLE, counting, notes)
 
 
-def _returns(spec: StatSpec, year: Coalesce) -> QuerySet[Incident]:
-    """One row per person returned (rooted on the incident, see ``common``); the years asked
-    for are those of the returns."""
-    # Any country code is greater than the empty string: the one join, with a plain condition.
-    returns = scope.incidents(spec).filter(persons__victimisation__repatriated_from__gt="")
+def _returns(spec: StatSpec, year: Coalesce) -> QuerySet[Victimisation]:
+    """One row per person returned, checked by incident (see ``scope.within``); the years
+    asked for are those of the returns."""
+    returns = Victimisation.objects.exclude(repatriated_from="")
+    returns = scope.within(returns, spec, incident="person__incident", dated_by_incident=False)
     if spec.year_from is not None:
         returns = returns.alias(_year=year).filter(_year__gte=spec.year_from)
     if spec.year_to is not None:

@@ -356,11 +356,11 @@ class RecordPageTests(SearchTestCase):
         self.client.force_login(self.amara)
         url = f"/incidents/{self.boat.public_id}/"
         self.client.get(url)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             self.client.get(url)
         for number in range(1, 5):
             add_offender(number)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             self.client.get(url)
 
     def test_it_draws_the_route_as_its_countries_in_order(self) -> None:
