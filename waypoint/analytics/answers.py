@@ -201,8 +201,10 @@ def default_chart(protected: ProtectedTable, *, language: str | None = None) -> 
 
     table = protected.table
     names = [dimension.name for dimension in table.dimensions]
-    if "route" in names:
-        routes = charts.routes_from_table(protected, route="route")
+    for route in ("path", "route"):
+        if route not in names:
+            continue
+        routes = charts.routes_from_table(protected, route=route)
         if routes:
             return charts.flow_map(charts.flows(routes), title=str(table.title), language=language)
     for name in ("country", "citizenship", "country_to"):

@@ -50,6 +50,7 @@ THEMES: tuple[tuple[Any, tuple[str, ...]], ...] = (
         _("Smuggling of migrants, routes and deaths"),
         (
             "smuggling_by_route_year",
+            "flows_by_path_year",
             "casualties_by_route_cause_year",
             "fees_by_route_year",
             "modes_methods_year",
@@ -62,6 +63,7 @@ THEMES: tuple[tuple[Any, tuple[str, ...]], ...] = (
 MEASURES = {
     "incidents": _("incidents"),
     "smuggled_migrants": _("smuggled migrants"),
+    "migrants": _("migrants"),
     "dead": _("dead"),
     "missing": _("missing"),
     "injured": _("injured"),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 
 from django.utils.translation import gettext as _
 
-from waypoint.analytics.statistics.routes import is_pair, route_label
+from waypoint.analytics.statistics.routes import is_pair, path_label, route_label
 from waypoint.analytics.table import TOTAL, UNKNOWN
 from waypoint.reference import catalogue
 from waypoint.reference.models import MISSING_ANSWERS
@@ -78,6 +78,24 @@ def routes(found: Collection[str]) -> Categories:
     )
     pairs = sorted((c for c in found if is_pair(c)), key=lambda c: route_label(c).casefold())
     return _with_total([*named, *pairs, UNKNOWN], route_label)
+
+
+def paths(found: Collection[str]) -> Categories:
+    """Paths (``AFG>IRN>TUR``) by the names of their countries, then ``unknown``."""
+    named = sorted((c for c in found if c != UNKNOWN), key=lambda c: path_label(c).casefold())
+    return _with_total([*named, UNKNOWN], path_label)
+
+
+#: The transit category of a journey that went straight from its origin to its destination.
+DIRECT = "direct"
+
+
+def transits(found: Collection[str]) -> Categories:
+    """Transit countries by name, then journeys without one, then ``unknown``."""
+    named, labels = countries(set(found) - {DIRECT})
+    codes = [code for code in named if code != UNKNOWN]
+    labels[DIRECT] = _("none (direct)")
+    return (*codes, DIRECT, UNKNOWN), labels
 
 
 def years(first: int | None, last: int | None) -> CategoryRule:

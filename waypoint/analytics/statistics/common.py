@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, QuerySet, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from waypoint.analytics.statistics.dialect import JsonAppend, Year
 from waypoint.analytics.statistics.routes import route_of
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import UNKNOWN
-from waypoint.cases.models import Incident
+from waypoint.cases.models import Incident, Person
 from waypoint.reference.models import MISSING_ANSWERS
 
 TRAFFICKING = "trafficking_in_persons"
@@ -101,3 +101,16 @@ def known(codes: Iterable[str]) -> tuple[str, ...]:
 def codes_in_lists(text: str) -> tuple[str, ...]:
     """The codes of the JSON lists joined in a text (see ``dialect.RelatedText``)."""
     return known(QUOTED_CODE.findall(text))
+
+
+def migrants_smuggled() -> Coalesce:
+    """Per incident: the number of migrants involved it records, or where it gives none the
+    smuggled migrants it itemises (NULL when it gives neither)."""
+    itemised = (
+        Person.objects.filter(incident_id=OuterRef("pk"), role="smuggled_migrant")
+        .order_by()
+        .values("incident_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(F("migrants_involved"), Subquery(itemised, output_field=IntegerField()))

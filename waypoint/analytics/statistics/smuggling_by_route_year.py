@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,14 +10,13 @@ from waypoint.analytics.statistics.cube import Counting, Measure, tabulate
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
-from waypoint.cases.models import Person
 
 
 def run(spec: StatSpec) -> StatTable:
     counting = Counting(
         rows=common.incidents_of_kind(spec, common.SMUGGLING),
         axes=(common.route_axis(), common.year_axis(spec, common.incident_year())),
-        measures=(Measure("smuggled_migrants", _migrants()),),
+        measures=(Measure("smuggled_migrants", common.migrants_smuggled()),),
         count_as="incidents",
     )
     notes = footnotes.standard(
@@ -34,17 +31,6 @@ def run(spec: StatSpec) -> StatTable:
         also=[common.route_note()],
     )
     return tabulate(TABLE, counting, notes)
-
-
-def _migrants() -> Coalesce:
-    itemised = (
-        Person.objects.filter(incident_id=OuterRef("pk"), role="smuggled_migrant")
-        .order_by()
-        .values("incident_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(F("migrants_involved"), Subquery(itemised, output_field=IntegerField()))
 
 
 TABLE = StandardTable(

@@ -215,6 +215,77 @@ class SmugglingByRouteTests(StatisticsTestCase):
             self.table("smuggling_by_route_year", routes=("NGA-ITA>",))
 
 
+class FlowsByPathTests(StatisticsTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        leg, migrant = cls.leg, cls.victim
+        cls.record(
+            "P-1",
+            kinds=[SOM],
+            migrants_involved=30,
+            legs=[leg(1, "NGA", "NER"), leg(2, "NER", "LBY"), leg(3, "LBY", "ITA")],
+        )
+        cls.record(
+            "P-2",
+            kinds=[SOM, TIP],
+            legs=[
+                leg(1, "NGA", "NER"),
+                leg(2, "NER", "NER"),
+                leg(3, "NER", "LBY"),
+                leg(4, "LBY", "ITA"),
+            ],
+            persons=[migrant(role="smuggled_migrant") for _ in range(2)],
+        )
+        # An unknown country inside the path is left out; at an end it stays.
+        cls.record("P-3", kinds=[TIP], legs=[leg(1, "NGA", "unknown"), leg(2, "not_stated", "ITA")])
+        cls.record("P-4", kinds=[SOM], year=2023, legs=[leg(1, "unknown", "GRC")])
+        cls.record("P-5", kinds=[VAM], year=2023)
+        cls.record("P-6", kinds=[SOM], legs=[leg(1, "NGA", "ITA")], owner=cls.org_b)
+
+    def test_it_counts_incidents_and_migrants_by_the_countries_of_their_legs_in_order(
+        self,
+    ) -> None:
+        table = self.table("flows_by_path_year")
+        self.assertEqual(table.measures, ("incidents", "migrants"))
+        self.assertValues(
+            table,
+            {
+                ("NGA>NER>LBY>ITA", "2022"): {"incidents": 2, "migrants": 32},
+                ("NGA>ITA", "2022"): {"incidents": 1, "migrants": 0},
+                ("unknown>GRC", "2023"): {"incidents": 1, "migrants": 0},
+                ("unknown", "2023"): {"incidents": 1, "migrants": 0},
+                (T, "2022"): {"incidents": 3, "migrants": 32},
+                (T, T): {"incidents": 5, "migrants": 32},
+            },
+        )
+
+    def test_it_names_a_path_by_its_countries(self) -> None:
+        path = self.table("flows_by_path_year").dimensions[0]
+        self.assertEqual(path.categories, ("NGA>ITA", "NGA>NER>LBY>ITA", "unknown>GRC", "unknown"))
+        self.assertEqual(path.label_of("NGA>NER>LBY>ITA"), "Nigeria → Niger → Libya → Italy")
+        self.assertEqual(path.categories[-1], "unknown")
+
+    def test_it_counts_only_the_paths_of_incidents_of_the_kinds_asked_for(self) -> None:
+        table = self.table("flows_by_path_year", kinds=(TIP,))
+        self.assertEqual(
+            self.inner(table), {("NGA>NER>LBY>ITA", "2022"): 1, ("NGA>ITA", "2022"): 1}
+        )
+
+    def test_its_chart_is_a_flow_map_through_the_transit_countries(self) -> None:
+        from waypoint.analytics import answers, charts
+        from waypoint.analytics.disclosure import protect
+
+        with self.settings(WAYPOINT_STATS_THRESHOLD=1):
+            protected = protect(self.table("flows_by_path_year"), actor=self.amara)
+        routes = charts.routes_from_table(protected, route="path")
+        self.assertIn(("NGA", "NER", "LBY", "ITA"), [route.countries for route in routes])
+        graph = charts.flows(routes).graph
+        self.assertEqual(graph.node("NER").as_transit.known, 2)
+        spec = answers.default_chart(protected)
+        self.assertIn("Niger", str(spec))
+
+
 class CasualtiesTests(StatisticsTestCase):
     @classmethod
     def setUpTestData(cls) -> None:

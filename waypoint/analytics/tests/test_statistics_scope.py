@@ -28,6 +28,7 @@ STANDARD_IDS = (
     "offenders_by_stage_sex_citizenship_year",
     "violence_by_form_bias_year",
     "smuggling_by_route_year",
+    "flows_by_path_year",
     "casualties_by_route_cause_year",
     "fees_by_route_year",
     "modes_methods_year",
