@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from waypoint.analytics import statistics
 from waypoint.analytics.disclosure import Method, ProtectedCell, ProtectedTable, protect
 from waypoint.analytics.privacy import PrivateRelease
-from waypoint.analytics.statistics import StatSpec
+from waypoint.analytics.statistics import StatSpec, explorer
+from waypoint.analytics.statistics.explorer import Question
 from waypoint.analytics.table import TOTAL
 
 FORMATS = ("csv", "json", "md", "xlsx")
@@ -33,9 +34,11 @@ def answer(
     threshold: int | None = None,
     release: PrivateRelease | None = None,
     unprotected: bool = False,
+    question: Question | None = None,
 ) -> ProtectedTable:
-    """The protected table ``spec`` asks for, as ``actor`` may see it."""
-    table = statistics.run(spec)
+    """The protected table ``spec`` asks for, as ``actor`` may see it: the standard table it
+    names, or with ``question`` the explorer's answer over what ``spec`` counts."""
+    table = statistics.run(spec) if question is None else explorer.explore(spec, question)
     return protect(
         table,
         actor=actor,
@@ -207,7 +210,12 @@ def default_chart(protected: ProtectedTable, *, language: str | None = None) -> 
         routes = charts.routes_from_table(protected, route=route)
         if routes:
             return charts.flow_map(charts.flows(routes), title=str(table.title), language=language)
-    for name in ("country", "citizenship", "country_to"):
+    if {"origin", "destination"} <= set(names) and "transit" not in names:
+        routes = charts.routes_from_table(protected, transit=None)
+        if routes:
+            return charts.flow_map(charts.flows(routes), title=str(table.title), language=language)
+    countries = ("country", "citizenship", "country_to", "destination", "origin")
+    for name in (*countries, "country_of_exploitation"):
         if name in names:
             return charts.choropleth(protected, dimension=name, language=language)
     if "year" in names:

@@ -9,15 +9,19 @@ always show the same table.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -26,10 +30,13 @@ from django.views.decorators.http import require_GET
 
 from waypoint.analytics import answers, charts, statistics
 from waypoint.analytics.disclosure import ProtectedCell, ProtectedTable
-from waypoint.analytics.statistics import Scope, SpecError, StandardTable, StatSpec
+from waypoint.analytics.statistics import Scope, SpecError, StandardTable, StatSpec, explorer
+from waypoint.analytics.statistics.explorer import BREAKDOWNS, Level, Question
 from waypoint.analytics.table import TOTAL
-from waypoint.cases.models import Label
+from waypoint.cases.models import Incident, Label
+from waypoint.cases.presentation import incident_rows
 from waypoint.reference import catalogue
+from waypoint.reference.models import Region
 
 #: The index groups the standard tables by the question they answer; a table not named here
 #: is listed under "Other tables", so that a new table shows without a change here.
@@ -67,6 +74,7 @@ MEASURES = {
     "dead": _("dead"),
     "missing": _("missing"),
     "injured": _("injured"),
+    "rescued": _("rescued"),
     "median": _("median"),
     "q1": _("first quartile"),
     "q3": _("third quartile"),
@@ -120,6 +128,11 @@ class TableFilters(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    region = forms.MultipleChoiceField(
+        label=_("Regions where the incidents happened"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     route = RouteField(
         label=_("Routes"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -144,6 +157,7 @@ class TableFilters(forms.Form):
         fields["kind"].choices = _choices("incident_kind")  # type: ignore[attr-defined]
         fields["route"].choices = _choices("migration_route")  # type: ignore[attr-defined]
         fields["country"].choices = _countries()  # type: ignore[attr-defined]
+        fields["region"].choices = _regions()  # type: ignore[attr-defined]
         fields["label"].choices = list(LABEL_NAMES.items())  # type: ignore[attr-defined]
         if "median" in table.measures:
             fields["currency"].choices = [("", _("the most used"))] + [  # type: ignore[attr-defined]
@@ -167,6 +181,7 @@ class TableFilters(forms.Form):
             year_from=data["year_from"],
             year_to=data["year_to"],
             countries=tuple(data["country"]),
+            regions=tuple(data["region"]),
             kinds=tuple(data["kind"]),
             labels=tuple(data["label"]),
             routes=tuple(data["route"]),
@@ -190,10 +205,86 @@ def _countries() -> list[tuple[str, str]]:
     return sorted(named, key=lambda choice: choice[1].casefold())
 
 
+def _regions() -> list[tuple[str, str]]:
+    """UN M49 regions, sub-regions and intermediate regions, by name."""
+    named = ((region.m49, region.label()) for region in Region.objects.all())
+    return sorted(named, key=lambda choice: choice[1].casefold())
+
+
 def measure_label(table: StandardTable | ProtectedTable, measure: str) -> str:
     if measure == "count":
         return str(table.table.unit if isinstance(table, ProtectedTable) else table.unit)
     return str(MEASURES.get(measure, measure.replace("_", " ")))
+
+
+# The explorer's question ----------------------------------------------------------------------
+
+#: What the explorer shows before anything is asked.
+FIRST_QUESTION = Question("victims", ("sex", "year"))
+
+#: The explorer's breakdown lists group breakdowns by the record they read.
+LEVELS = {
+    Level.INCIDENT: _("The incident"),
+    Level.PERSON: _("The person"),
+    Level.VICTIM: _("What happened to a victim"),
+    Level.OFFENDER: _("The offender's criminal-justice record"),
+}
+BREAKDOWN_FIELDS = ("first", "second", "third")
+
+
+class ExplorerForm(TableFilters):
+    """The explorer's question (a subject and up to three breakdowns) and the filters of every
+    table, read from the query string."""
+
+    subject = forms.ChoiceField(label=_("Count"), required=False)
+    first = forms.ChoiceField(label=_("First"), required=False)
+    second = forms.ChoiceField(label=_("Then"), required=False)
+    third = forms.ChoiceField(label=_("Across"), required=False)
+
+    def __init__(self, data: Any) -> None:
+        self.question, self.question_error = _question(data)
+        super().__init__(data, table=(self.question or FIRST_QUESTION).definition())
+        self.fields["subject"].choices = [  # type: ignore[attr-defined]
+            (name, capfirst(str(subject.label))) for name, subject in explorer.SUBJECTS.items()
+        ]
+        grouped = [
+            (
+                str(title),
+                [(b.name, capfirst(str(b.label))) for b in BREAKDOWNS.values() if b.level == level],
+            )
+            for level, title in LEVELS.items()
+        ]
+        for name in BREAKDOWN_FIELDS:
+            self.fields[name].choices = [("", _("(none)")), *grouped]  # type: ignore[attr-defined]
+        if not data:  # the first visit: show the first question as the form's values
+            self.initial = {"subject": FIRST_QUESTION.subject} | dict(
+                zip(BREAKDOWN_FIELDS, FIRST_QUESTION.breakdowns, strict=False)
+            )
+
+    @property
+    def breakdown_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in BREAKDOWN_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.question_error:
+            raise forms.ValidationError(self.question_error)
+        return cleaned
+
+
+def _question(data: Any) -> tuple[Question | None, str]:
+    """The question the query string asks (the first question when it asks nothing), or None
+    with the reason it cannot be answered."""
+    subject = (data.get("subject") or "") if data else ""
+    breakdowns = (
+        tuple(data.get(name) for name in BREAKDOWN_FIELDS if data.get(name)) if data else ()
+    )
+    if not subject and not breakdowns:
+        return FIRST_QUESTION, ""
+    try:
+        return Question(subject or FIRST_QUESTION.subject, breakdowns), ""
+    except SpecError as error:
+        return None, str(error)
 
 
 # The figures as an HTML table --------------------------------------------------------------------
@@ -202,11 +293,13 @@ def measure_label(table: StandardTable | ProtectedTable, measure: str) -> str:
 @dataclass(frozen=True)
 class Figure:
     """One cell as the page shows it: its value formatted for the language ("" when
-    suppressed), and the half-width of its error interval when it carries noise."""
+    suppressed), the half-width of its error interval when it carries noise, and where the
+    incidents behind it are listed (explorer figures only)."""
 
     text: str
     suppressed: bool
     margin: str = ""
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,7 +331,11 @@ class Grid:
     cut_rows: int
 
 
-def grid(protected: ProtectedTable, measure: str) -> Grid:
+#: Gives the address listing the incidents behind a published cell, or "" for none.
+Drill = Callable[[ProtectedCell], str]
+
+
+def grid(protected: ProtectedTable, measure: str, drill: Drill | None = None) -> Grid:
     dimensions = protected.table.dimensions
     cells = list(protected.rows())
     row_dimensions: tuple[str, ...]
@@ -255,7 +352,7 @@ def grid(protected: ProtectedTable, measure: str) -> Grid:
         column_dimension = str(across.label)
         columns = tuple(cell.labels[-1] for cell in lines[0]) if lines else ()
     kept = [line for line in lines if not _nothing_counted(line)]
-    rows = _rows(kept[:MOST_ROWS], measure, single=len(dimensions) == 1)
+    rows = _rows(kept[:MOST_ROWS], measure, single=len(dimensions) == 1, drill=drill)
     return Grid(
         row_dimensions=row_dimensions,
         column_dimension=column_dimension,
@@ -270,7 +367,9 @@ def _nothing_counted(line: Sequence[ProtectedCell]) -> bool:
     return all(not cell.suppressed and not cell.count for cell in line)
 
 
-def _rows(lines: Iterable[Sequence[ProtectedCell]], measure: str, *, single: bool) -> list[Row]:
+def _rows(
+    lines: Iterable[Sequence[ProtectedCell]], measure: str, *, single: bool, drill: Drill | None
+) -> list[Row]:
     rows = []
     previous: tuple[str, ...] = ()
     for line in lines:
@@ -285,7 +384,7 @@ def _rows(lines: Iterable[Sequence[ProtectedCell]], measure: str, *, single: boo
         rows.append(
             Row(
                 headers=headers,
-                figures=tuple(_figure(cell, measure) for cell in line),
+                figures=tuple(_figure(cell, measure, drill) for cell in line),
                 totals=totals,
                 grand_total=totals == len(key),
             )
@@ -294,12 +393,13 @@ def _rows(lines: Iterable[Sequence[ProtectedCell]], measure: str, *, single: boo
     return rows
 
 
-def _figure(cell: ProtectedCell, measure: str) -> Figure:
+def _figure(cell: ProtectedCell, measure: str, drill: Drill | None = None) -> Figure:
     if cell.suppressed:
         return Figure("", True)
     value = cell.count if measure == "count" else cell.values.get(measure)
     margin = _number(cell.margin) if cell.noisy and cell.margin is not None else ""
-    return Figure("–" if value is None else _number(value), False, margin)
+    link = drill(cell) if drill is not None and cell.count and not cell.noisy else ""
+    return Figure("–" if value is None else _number(value), False, margin, link)
 
 
 def _number(value: float) -> str:
@@ -341,32 +441,154 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
 def statistics_table(request: HttpRequest, table_id: str) -> HttpResponse:
     table = _table_or_404(table_id)
     form = TableFilters(request.GET, table=table)
-    protected = _answer(form, request.user)
-    context: dict[str, Any] = {"table": table, "form": form, "protected": protected}
-    if protected is not None:
-        context.update(
-            grid=grid(protected, form.shown_measure),
-            measure=capfirst(measure_label(protected, form.shown_measure)),
-            query=request.GET.urlencode(),
-            chart_alt=_("Chart of the table: %(title)s") % {"title": protected.table.title},
-        )
-    return render(request, "analytics/table.html", context)
+    query = _query(request)
+    links = {
+        "csv": reverse("statistics_download", args=[table.id, "csv"]) + query,
+        "xlsx": reverse("statistics_download", args=[table.id, "xlsx"]) + query,
+        "svg": reverse("statistics_chart", args=[table.id, "svg"]) + query,
+        "png": reverse("statistics_chart", args=[table.id, "png"]) + query,
+        "name": table.id,
+    }
+    context = _figures(request, form, links)
+    return render(request, "analytics/table.html", context | {"table": table})
 
 
 @require_GET
 @login_required
-def statistics_download(request: HttpRequest, table_id: str, fmt: str) -> HttpResponse:
+def statistics_table_download(request: HttpRequest, table_id: str, fmt: str) -> HttpResponse:
     """The table as CSV or XLSX, with every row and the footnotes."""
-    protected = _answer_or_404(request, table_id)
-    content = answers.as_csv(protected) if fmt == "csv" else answers.as_xlsx(protected)
-    return _file(content, fmt, f"{table_id}.{fmt}")
+    form = TableFilters(request.GET, table=_table_or_404(table_id))
+    return _download(_answer_or_404(form, request.user), fmt)
 
 
 @require_GET
 @login_required
-def statistics_chart(request: HttpRequest, table_id: str, fmt: str) -> HttpResponse:
+def statistics_table_chart(request: HttpRequest, table_id: str, fmt: str) -> HttpResponse:
     """The table's chart (a flow map, a map, a trend or bars), drawn once and kept on disk."""
-    protected = _answer_or_404(request, table_id)
+    form = TableFilters(request.GET, table=_table_or_404(table_id))
+    return _chart(_answer_or_404(form, request.user), fmt)
+
+
+@require_GET
+@login_required
+def statistics_explorer(request: HttpRequest) -> HttpResponse:
+    """Any subject by up to three breakdowns; each published figure links to its incidents."""
+    form = ExplorerForm(request.GET)
+    query = _query(request)
+    name = (form.question or FIRST_QUESTION).table_id
+    links = {
+        "csv": reverse("statistics_explorer_download", args=["csv"]) + query,
+        "xlsx": reverse("statistics_explorer_download", args=["xlsx"]) + query,
+        "svg": reverse("statistics_explorer_chart", args=["svg"]) + query,
+        "png": reverse("statistics_explorer_chart", args=["png"]) + query,
+        "name": name,
+    }
+    return render(request, "analytics/explorer.html", _figures(request, form, links, drill=True))
+
+
+@require_GET
+@login_required
+def statistics_explorer_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _download(_answer_or_404(ExplorerForm(request.GET), request.user), fmt)
+
+
+@require_GET
+@login_required
+def statistics_explorer_chart(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _chart(_answer_or_404(ExplorerForm(request.GET), request.user), fmt)
+
+
+#: How a cell's total category is written in a drill-down address.
+TOTAL_IN_ADDRESS = "total"
+#: Incidents per page of a drill-down.
+PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def statistics_explorer_incidents(request: HttpRequest) -> HttpResponse:
+    """The incidents behind one published figure of the explorer: only incidents the user may
+    see (the figure counts nothing else), and never behind a suppressed figure."""
+    form = ExplorerForm(request.GET)
+    protected = _answer_or_404(form, request.user)
+    if form.cleaned_data["public"] or form.question is None:
+        raise Http404("Published statistics list no incidents.")
+    key = tuple(TOTAL if code == TOTAL_IN_ADDRESS else code for code in request.GET.getlist("cell"))
+    if key not in protected.table.cells:
+        raise Http404("The table has no such figure.")
+    cell = protected.cell(*key)
+    context: dict[str, Any] = {
+        "protected": protected,
+        "cell": cell,
+        "parts": [
+            (capfirst(str(dimension.label)), label)
+            for dimension, label in zip(protected.table.dimensions, cell.labels, strict=True)
+        ],
+        "back": reverse("statistics_explorer") + _query(request, without=("cell", "page")),
+        "query": request.GET.urlencode(),
+    }
+    if not cell.suppressed:
+        spec = form.spec(request.user)
+        found = explorer.incidents_behind(spec, form.question, key)
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        visible = Incident.objects.visible_to(request.user).select_related("owner")
+        incidents = visible.in_bulk(list(page.object_list))
+        shown = [incidents[pk] for pk in page.object_list if pk in incidents]
+        context |= {
+            "page": page,
+            "rows": _incident_rows(request.user, shown),
+            "page_query": _query(request, without=("page",)).lstrip("?"),
+        }
+    return render(request, "analytics/explorer_incidents.html", context)
+
+
+def _incident_rows(user: Any, incidents: list[Incident]) -> list[Any]:
+    return [
+        dataclasses.replace(row, label=LABEL_NAMES.get(incident.label, row.label))
+        for row, incident in zip(incident_rows(user, incidents), incidents, strict=True)
+    ]
+
+
+def _query(request: HttpRequest, without: Sequence[str] = ()) -> str:
+    """The request's query string, for the addresses of the same table ("" when empty)."""
+    query = request.GET.copy()
+    for name in without:
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def _figures(
+    request: HttpRequest, form: TableFilters, links: dict[str, str], *, drill: bool = False
+) -> dict[str, Any]:
+    """What a page of figures shows: the form, the protected table laid out, its links."""
+    protected = _answer(form, request.user)
+    context: dict[str, Any] = {"form": form, "protected": protected, "links": links}
+    if protected is None:
+        return context
+    drilling = None
+    if drill and not form.cleaned_data["public"]:
+        base = reverse("statistics_explorer_incidents") + _query(request, without=("cell",))
+        joiner = "&" if "?" in base else "?"
+
+        def drilling(cell: ProtectedCell) -> str:
+            codes = [TOTAL_IN_ADDRESS if code == TOTAL else code for code in cell.key]
+            return base + joiner + urlencode([("cell", code) for code in codes])
+
+    return context | {
+        "grid": grid(protected, form.shown_measure, drilling),
+        "measure": capfirst(measure_label(protected, form.shown_measure)),
+        "query": request.GET.urlencode(),
+        "chart_alt": _("Chart of the table: %(title)s") % {"title": protected.table.title},
+    }
+
+
+def _download(protected: ProtectedTable, fmt: str) -> HttpResponse:
+    content = answers.as_csv(protected) if fmt == "csv" else answers.as_xlsx(protected)
+    return _file(content, fmt, f"{protected.table_id}.{fmt}")
+
+
+def _chart(protected: ProtectedTable, fmt: str) -> HttpResponse:
     try:
         spec = answers.default_chart(protected, language=get_language())
     except ValueError:
@@ -387,20 +609,21 @@ def _answer(form: TableFilters, user: Any) -> ProtectedTable | None:
     if not form.is_valid():
         return None
     try:
-        return answers.answer(form.spec(user), actor=user)
+        return answers.answer(form.spec(user), actor=user, question=_question_of(form))
     except SpecError as error:
         form.add_error(None, str(error))
         return None
 
 
-def _answer_or_404(request: HttpRequest, table_id: str) -> ProtectedTable:
-    form = TableFilters(request.GET, table=_table_or_404(table_id))
-    if not form.is_valid():
-        raise Http404("The filters are not valid.")
-    try:
-        return answers.answer(form.spec(request.user), actor=request.user)
-    except SpecError:
-        raise Http404("The statistics cannot answer this request.") from None
+def _answer_or_404(form: TableFilters, user: Any) -> ProtectedTable:
+    protected = _answer(form, user)
+    if protected is None:
+        raise Http404("The statistics cannot answer this request.")
+    return protected
+
+
+def _question_of(form: TableFilters) -> Question | None:
+    return form.question if isinstance(form, ExplorerForm) else None
 
 
 def _file(content: str | bytes, fmt: str, name: str | None = None) -> HttpResponse:

@@ -414,6 +414,10 @@ POLICY: dict[str, Expectation] = {
     "statistics_table": page,
     "statistics_download": page,
     "statistics_chart": page,
+    "statistics_explorer": page,
+    "statistics_explorer_download": page,
+    "statistics_explorer_chart": page,
+    "statistics_explorer_incidents": page,
     "import_list": imports_page,
     "import_template": import_download,
     "import_job": import_job_page,
@@ -603,6 +607,8 @@ class AuthorizationMatrixTests(BaseTestCase):
             "statistics_table": {"table_id": "crime_links_year"},
             "statistics_download": {"table_id": "crime_links_year", "fmt": "csv"},
             "statistics_chart": {"table_id": "crime_links_year", "fmt": "svg"},
+            "statistics_explorer_download": {"fmt": "csv"},
+            "statistics_explorer_chart": {"fmt": "svg"},
             "import_template": {"name": "csv"},
             "import_job": {"job_id": self.job.public_id},
             "import_progress": {"job_id": self.job.public_id},
@@ -621,7 +627,9 @@ class AuthorizationMatrixTests(BaseTestCase):
                 "record_id": self.incidents[Label.RED].public_id,
             },
         }
-        return [(None, reverse(name, kwargs=arguments.get(name)))]
+        # The incidents behind the explorer's first table's grand total.
+        query = "?cell=total&cell=total" if name == "statistics_explorer_incidents" else ""
+        return [(None, reverse(name, kwargs=arguments.get(name)) + query)]
 
     def send(self, persona: Persona, method: str, url: str, label: Any) -> int:
         """One request as the persona: to the API with its token, if it holds one, and a valid

@@ -53,10 +53,11 @@ def run(spec: StatSpec) -> StatTable:
 def _fees(spec: StatSpec, currency: str | None = None) -> QuerySet[RouteLeg]:
     """The legs with a fee counted, in ``currency`` if given. Rooted on the legs: fees are few
     beside incidents, and each one's incident is checked (see ``scope.within``)."""
-    fees = RouteLeg.objects.filter(fee_amount__isnull=False).exclude(fee_basis=PER_GROUP)
+    fees = scope.within(RouteLeg, spec, incident="incident", kind=common.SMUGGLING)
+    fees = fees.filter(fee_amount__isnull=False).exclude(fee_basis=PER_GROUP)
     if currency is not None:
         fees = fees.filter(fee_currency=currency)
-    return scope.within(fees, spec, incident="incident", kind=common.SMUGGLING).order_by()
+    return fees.order_by()
 
 
 def _most_used_currency(spec: StatSpec) -> str:

@@ -54,8 +54,10 @@ def run(spec: StatSpec) -> StatTable:
 def _returns(spec: StatSpec, year: Coalesce) -> QuerySet[Victimisation]:
     """One row per person returned, checked by incident (see ``scope.within``); the years
     asked for are those of the returns."""
-    returns = Victimisation.objects.exclude(repatriated_from="")
-    returns = scope.within(returns, spec, incident="person__incident", dated_by_incident=False)
+    returns = scope.within(
+        Victimisation, spec, incident="person__incident", dated_by_incident=False
+    )
+    returns = returns.exclude(repatriated_from="")
     if spec.year_from is not None:
         returns = returns.alias(_year=year).filter(_year__gte=spec.year_from)
     if spec.year_to is not None:

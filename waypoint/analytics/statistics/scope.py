@@ -96,15 +96,15 @@ def counted_alone(spec: StatSpec, kind: str | None = None) -> IncidentQuerySet:
 
 
 def within(
-    rows: QuerySet[Rows],
+    model: type[Rows],
     spec: StatSpec,
     *,
     incident: str,
     kind: str | None = None,
     dated_by_incident: bool = True,
 ) -> QuerySet[Rows]:
-    """The rows beneath an incident (legs, victimisations …) whose incident the request counts,
-    of ``kind`` if given; ``incident`` is the path from a row to its incident.
+    """The rows of ``model`` beneath an incident (legs, victimisations …) whose incident the
+    request counts, of ``kind`` if given; ``incident`` is the path from a row to its incident.
 
     The kind and the years are asked of the row's own incident, then each remaining row's
     incident is checked by a correlated EXISTS on its primary key: for rows that are a small
@@ -112,6 +112,7 @@ def within(
     every incident.
     """
     prefix = f"{incident}__"
+    rows: QuerySet[Rows] = model._default_manager.all()
     if kind is not None:
         rows = rows.filter(**{f"{prefix}kinds__icontains": f'"{kind}"'})
     if dated_by_incident:

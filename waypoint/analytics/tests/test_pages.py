@@ -165,11 +165,11 @@ class TablePageTests(StatisticsPageTestCase):
         self.client.get(LINKS)
         # The session, the user, the device and the roles behind the navigation; then the
         # table's one query.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             self.client.get(LINKS)
         for number in range(10):
             self.incident(self.org_a, f"MORE-{number}", kinds=VIOLENCE, **on(2021))
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             self.client.get(LINKS)
 
 
@@ -221,3 +221,90 @@ class DownloadTests(StatisticsPageTestCase):
         self.client.force_login(self.amara)
         text = self.client.get(f"{LINKS}table.csv").content.decode()
         self.assertNotIn("2022", text)  # Org B's RED incidents
+
+
+EXPLORER = "/statistics/explorer/"
+
+
+class ExplorerPageTests(StatisticsPageTestCase):
+    def test_the_index_links_to_the_explorer(self) -> None:
+        self.assertContains(self.page("/statistics/"), f'href="{EXPLORER}"')
+
+    def test_it_first_shows_victims_by_sex_and_year(self) -> None:
+        response = self.page(EXPLORER)
+        self.assertEqual(response.context["protected"].table.table_id, "victims_by_sex_year")
+        self.assertContains(response, "<h1>Explorer: Victims by sex, year</h1>", html=True)
+
+    def test_it_counts_any_subject_by_the_breakdowns_asked_for(self) -> None:
+        grid = self.grid(f"{EXPLORER}?subject=incidents&first=kind&second=year")
+        self.assertEqual(grid.row_dimensions, ("kind of incident",))
+        self.assertEqual(grid.column_dimension, "year")
+        self.assertEqual(self.figures(self.row(grid, "Smuggling of migrants")), ["6", "7", "13"])
+        # Two incidents of trafficking in 2024: too few to show, never a zero.
+        self.assertEqual(self.figures(self.row(grid, "Trafficking in persons"))[-1], "suppressed")
+
+    def test_each_published_figure_links_to_the_incidents_behind_it(self) -> None:
+        grid = self.grid(f"{EXPLORER}?subject=incidents&first=kind&second=year&year_from=2023")
+        figure = self.row(grid, "Smuggling of migrants").figures[0]
+        self.assertIn("/statistics/explorer/incidents/?", figure.link)
+        self.assertIn("cell=smuggling_of_migrants&cell=2023", figure.link)
+        response = self.page(figure.link)
+        self.assertEqual(response.context["page"].paginator.count, 6)
+        self.assertContains(response, "A-P0")
+        self.assertNotContains(response, "A-S0")
+        suppressed = self.row(grid, "Trafficking in persons").figures[-1]
+        self.assertEqual(suppressed.link, "")
+
+    def test_it_lists_nothing_behind_a_suppressed_figure(self) -> None:
+        path = (
+            f"{EXPLORER}incidents/?subject=incidents&first=kind&second=year"
+            "&cell=trafficking_in_persons&cell=2024"
+        )
+        response = self.page(path)
+        self.assertTrue(response.context["cell"].suppressed)
+        self.assertNotIn("rows", response.context)
+        self.assertNotContains(response, "A-T0")
+
+    def test_published_statistics_list_no_incidents(self) -> None:
+        grid = self.grid(f"{EXPLORER}?subject=incidents&first=year&public=on")
+        self.assertTrue(all(not f.link for row in grid.rows for f in row.figures))
+        self.client.force_login(self.amara)
+        path = f"{EXPLORER}incidents/?subject=incidents&first=year&public=on&cell=2022"
+        self.assertEqual(self.client.get(path).status_code, 404)
+
+    def test_it_says_why_a_question_cannot_be_answered(self) -> None:
+        response = self.page(f"{EXPLORER}?subject=victims&first=stage")
+        self.assertIsNone(response.context["protected"])
+        self.assertContains(response, "Victims cannot be broken down by stage reached.")
+
+    def test_it_filters_by_region(self) -> None:
+        # Every incident happened in Italy (Southern Europe, M49 039).
+        grid = self.grid(f"{EXPLORER}?subject=incidents&first=year&region=039")
+        self.assertEqual(self.figures(self.row(grid, "Total")), ["17"])
+        grid = self.grid(f"{EXPLORER}?subject=incidents&first=year&region=002")  # Africa
+        self.assertEqual(grid.rows, ())
+
+    def test_its_downloads_and_chart_hold_the_same_table(self) -> None:
+        self.client.force_login(self.amara)
+        query = "?subject=incidents&first=year"
+        response = self.client.get(f"{EXPLORER}table.csv{query}")
+        self.assertEqual(
+            response["Content-Disposition"], 'attachment; filename="incidents_by_year.csv"'
+        )
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        self.assertEqual(
+            {row["year"]: row["incidents"] for row in rows},
+            {"2023": "6", "2024": "11", "total": "17"},
+        )
+        with (
+            tempfile.TemporaryDirectory() as cache,
+            override_settings(WAYPOINT_CHART_CACHE_DIR=cache),
+        ):
+            chart = self.client.get(f"{EXPLORER}chart.svg{query}")
+        self.assertEqual(chart.status_code, 200)
+        self.assertIn(b"<svg", chart.content)
+
+    def test_every_control_has_a_label_and_no_inline_code(self) -> None:
+        html = self.page(EXPLORER).content.decode()
+        self.assertEqual(unlabelled_fields(html), [])
+        self.assertEqual(inline_code(html), [])
