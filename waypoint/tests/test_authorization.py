@@ -460,6 +460,7 @@ POLICY: dict[str, Expectation] = {
     "api:export": api_read,
     "api:list_stats_tables": api_read,
     "api:get_stats_table": api_read,
+    "api:explore_stats": api_read,
 }
 
 
@@ -628,7 +629,11 @@ class AuthorizationMatrixTests(BaseTestCase):
             },
         }
         # The incidents behind the explorer's first table's grand total.
-        query = "?cell=total&cell=total" if name == "statistics_explorer_incidents" else ""
+        queries = {
+            "statistics_explorer_incidents": "?cell=total&cell=total",
+            "api:explore_stats": "?subject=victims&by=sex&by=year",
+        }
+        query = queries.get(name, "")
         return [(None, reverse(name, kwargs=arguments.get(name)) + query)]
 
     def send(self, persona: Persona, method: str, url: str, label: Any) -> int:

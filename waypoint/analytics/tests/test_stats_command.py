@@ -137,3 +137,25 @@ class StatsCommandTests(StatisticsTestCase):
             self.stats("victims_by_sex_age_year", "--user", "amara", "--unprotected")
         rows = self.rows("victims_by_sex_age_year", "--user", "eve", "--unprotected")
         self.assertFalse(any(r["suppressed"] == "true" for r in rows))
+
+    def test_it_asks_the_explorer_for_any_breakdown(self) -> None:
+        from waypoint.analytics import answers
+        from waypoint.analytics.statistics import Scope, StatSpec, explorer
+
+        asked = ("--subject", "victims", "--by", "sex", "--by", "year")
+        text = self.stats("explorer", "--user", "amara", *asked)
+        self.assertEqual(text.splitlines()[0], "sex,year,count,suppressed")
+        question = explorer.Question("victims", ("sex", "year"))
+        spec = StatSpec(question.table_id, Scope.of(self.amara))
+        self.assertEqual(
+            text, answers.as_csv(answers.answer(spec, actor=self.amara, question=question))
+        )
+        self.assertEqual(explorer.explore(spec, question).cell("female", "2021").count, 6)
+        figures = {(r["sex"], r["year"]): r for r in csv.DictReader(io.StringIO(text))}
+        self.assertEqual(figures[("male", "2022")]["suppressed"], "true")
+
+    def test_it_refuses_an_explorer_question_it_cannot_answer(self) -> None:
+        with self.assertRaisesMessage(CommandError, "Victims cannot be broken down by stage"):
+            self.stats("explorer", "--user", "amara", "--subject", "victims", "--by", "stage")
+        with self.assertRaisesMessage(CommandError, "--by is for the explorer"):
+            self.stats("victims_by_sex_age_year", "--user", "amara", "--by", "sex")

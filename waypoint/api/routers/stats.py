@@ -21,11 +21,17 @@ from waypoint.analytics import answers, statistics
 from waypoint.analytics.disclosure import ProtectedTable, effective_threshold
 from waypoint.analytics.models import PrivacyBudget
 from waypoint.analytics.privacy import BudgetExceeded, PrivacyError, PrivateRelease
-from waypoint.analytics.statistics import Scope, SpecError, StandardTable, StatSpec
+from waypoint.analytics.statistics import Scope, SpecError, StandardTable, StatSpec, explorer
 from waypoint.api.auth import actor
 from waypoint.api.errors import ApiError, Invalid, NotFound
 from waypoint.api.schemas.common import PageQuery, errors, links
-from waypoint.api.schemas.stats import StatsQuery, StatsTableOut, StatsTablePage, TableId
+from waypoint.api.schemas.stats import (
+    ExplorerQuery,
+    StatsQuery,
+    StatsTableOut,
+    StatsTablePage,
+    TableId,
+)
 from waypoint.cases.validation import Problem
 
 router = Router(tags=["statistics"])
@@ -69,6 +75,27 @@ def list_stats_tables(request: HttpRequest, page: Query[PageQuery]) -> dict[str,
 
 
 @router.get(
+    "/explorer",
+    response={200: StatsTableOut, **errors(401, 409, 422, 429)},
+    summary="Count anything by up to three breakdowns",
+    openapi_extra=FILE_ANSWERS,
+)
+def explore_stats(
+    request: HttpRequest, query: Query[ExplorerQuery]
+) -> dict[str, Any] | HttpResponse:
+    """The explorer: incidents, victims, offenders or persons broken down by one to three
+    breakdowns (`by`, repeatable), with the filters and the disclosure control of the standard
+    tables. docs/statistics-tables.md lists the breakdowns each subject takes."""
+    user = actor(request)
+    try:
+        question = explorer.Question(query.subject, tuple(query.by))
+    except SpecError as error:
+        raise _invalid("by", str(error), "invalid_breakdown") from error
+    spec = _spec(question.table_id, query, user)
+    return _answer(_protected(spec, query, user, question), query.format)
+
+
+@router.get(
     "/{table_id}",
     response={200: StatsTableOut, **errors(401, 404, 409, 422, 429)},
     summary="Compute a statistical table",
@@ -85,11 +112,15 @@ def get_stats_table(
         raise NotFound(_("There is no statistical table with this id."))
     user = actor(request)
     protected = _protected(_spec(table_id, query, user), query, user)
-    if query.format == "json":
+    return _answer(protected, query.format)
+
+
+def _answer(protected: ProtectedTable, fmt: str) -> dict[str, Any] | HttpResponse:
+    if fmt == "json":
         return answers.as_json(protected)
-    content_type, write = FILES[query.format]
+    content_type, write = FILES[fmt]
     response = HttpResponse(write(protected), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{table_id}.{query.format}"'
+    response["Content-Disposition"] = f'attachment; filename="{protected.table_id}.{fmt}"'
     return response
 
 
@@ -122,12 +153,16 @@ def _spec(table_id: str, query: StatsQuery, user: Any) -> StatSpec:
         raise Invalid(str(error)) from error
 
 
-def _protected(spec: StatSpec, query: StatsQuery, user: Any) -> ProtectedTable:
+def _protected(
+    spec: StatSpec, query: StatsQuery, user: Any, question: explorer.Question | None = None
+) -> ProtectedTable:
     release = _release(query)
     if release is None:
         _check_threshold(query)
     try:
-        return answers.answer(spec, actor=user, threshold=query.threshold, release=release)
+        return answers.answer(
+            spec, actor=user, threshold=query.threshold, release=release, question=question
+        )
     except BudgetExceeded as error:
         raise BudgetSpent(str(error), code="budget_exceeded") from error
     except (SpecError, PrivacyError) as error:

@@ -149,3 +149,25 @@ class StatsTableOut(Schema):
         "`margin` (the half-width of the 95 % error interval) for differentially private "
         "figures. A suppressed cell has null figures and `suppressed: true`, never 0."
     )
+
+
+SubjectCode = Literal["incidents", "victims", "offenders", "persons"]
+BreakdownCode = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]
+
+
+class ExplorerQuery(StatsQuery):
+    subject: SubjectCode = Field(
+        "incidents",
+        description="What is counted: `incidents` (with the migrants, dead, missing, injured "
+        "and rescued in them), `victims`, `offenders` or `persons` in every role.",
+    )
+    by: list[BreakdownCode] = Field(
+        ...,
+        min_length=1,
+        max_length=3,
+        description="One to three breakdowns, in the order of the table (repeatable): `year`, "
+        "`country`, `kind`, `route`, `path`, `origin`, `transit`, `destination`, `label`, "
+        "`detection_context`, `bias_motivation`, `death_cause`; for persons also `role`, `sex`, "
+        "`age_group`, `citizenship`; for victims `exploitation`, `violence_form`, "
+        "`country_of_exploitation`; for offenders `stage`, `network_role`.",
+    )

@@ -317,6 +317,32 @@ class StatsApiTests(ApiTestCase, StatisticsTestCase):
                 # A list's item is named with the parameter model's prefix (query.country[1]).
                 self.assertTrue(error["details"][0]["path"].endswith(path), error)
 
+    # The explorer ----------------------------------------------------------------------------
+
+    def test_it_counts_any_subject_by_the_breakdowns_asked_for(self) -> None:
+        body = self.fetch("subject=victims&by=country&by=year&threshold=6", table="explorer")
+        self.assertEqual(body["table"], "victims_by_country_year")
+        self.assertEqual([d["name"] for d in body["dimensions"]], ["country", "year"])
+        self.assertEqual(self.total(body, country="GRC", year="2022"), 6)
+        self.assertEqual(self.total(body, country="ITA", year="2023"), 11)
+        self.assertEqual(self.total(body), 17)  # Org B's red victims are not counted
+
+    def test_it_answers_the_explorer_as_a_file(self) -> None:
+        response = self.stats("/explorer?subject=incidents&by=year&format=csv")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response["Content-Disposition"], 'attachment; filename="incidents_by_year.csv"'
+        )
+        lines = response.content.decode("utf-8").splitlines()
+        self.assertEqual(
+            lines[0], "year,count,incidents,migrants,dead,missing,injured,rescued,suppressed"
+        )
+
+    def test_it_refuses_a_breakdown_the_subject_does_not_have(self) -> None:
+        error = self.assertError(self.stats("/explorer?subject=incidents&by=sex"), 422, "invalid")
+        self.assertEqual(error["message"], "Incidents cannot be broken down by sex.")
+        error = self.assertError(self.stats("/explorer?subject=victims"), 422, "invalid")
+
     def test_it_answers_no_statistics_to_a_user_whose_last_membership_ended(self) -> None:
         # Without an organisation a user holds no working token (and would see no records).
         Membership.objects.filter(user=self.chen).delete()

@@ -1,6 +1,7 @@
 """``waypoint stats [TABLE] --user USERNAME [--format csv|json|md|xlsx] [--public] [filters]``
 
-Without TABLE, lists the standard tables. With one, computes it over what the user may see (with
+Without TABLE, lists the standard tables. ``waypoint stats explorer --subject victims --by sex
+--by year`` asks the explorer instead (see docs/statistics-tables.md). With a table, computes it over what the user may see (with
 ``--public``: over the incidents whose owners agreed to publication, with the public suppression
 threshold, or with differential privacy given ``--epsilon`` and ``--dataset``), passes it through
 the disclosure gate and writes it to standard output or ``--out``. Exit status: 0 when written,
@@ -19,9 +20,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from waypoint.analytics import answers, statistics
 from waypoint.analytics.privacy import PrivacyError, PrivateRelease
-from waypoint.analytics.statistics import Scope, SpecError, StatSpec
+from waypoint.analytics.statistics import Scope, SpecError, StatSpec, explorer
 
 USAGE = 2
+#: The table name that asks the explorer.
+EXPLORER = "explorer"
 
 
 def usage_error(message: str) -> CommandError:
@@ -57,6 +60,19 @@ class Command(BaseCommand):
         ):
             parser.add_argument(f"--{name}", action="append", default=[], help=f"{what} (repeat)")
         parser.add_argument("--currency", help="ISO 4217 currency of fee tables")
+        parser.add_argument(
+            "--subject",
+            choices=tuple(explorer.SUBJECTS),
+            default="incidents",
+            help="explorer: what is counted",
+        )
+        parser.add_argument(
+            "--by",
+            action="append",
+            default=[],
+            metavar="BREAKDOWN",
+            help="explorer: a breakdown (repeat, up to three)",
+        )
         parser.add_argument("--threshold", type=int, help="a stricter suppression threshold")
         parser.add_argument("--epsilon", type=float, help="differential privacy: ε to spend")
         parser.add_argument("--dataset", help="differential privacy: the budget to spend from")
@@ -72,13 +88,15 @@ class Command(BaseCommand):
             self._list()
             return
         try:
-            spec = _spec(options, user)
+            question = _question(options)
+            spec = _spec(options, user, question)
             protected = answers.answer(
                 spec,
                 actor=user,
                 threshold=options["threshold"],
                 release=_release(options),
                 unprotected=options["unprotected"],
+                question=question,
             )
         except (SpecError, PrivacyError, ValueError) as error:
             raise usage_error(str(error)) from error
@@ -131,9 +149,18 @@ def _user(username: str) -> Any:
     return user
 
 
-def _spec(options: dict[str, Any], user: Any) -> StatSpec:
-    table = options["table"]
-    if table not in statistics.IDS:
+def _question(options: dict[str, Any]) -> explorer.Question | None:
+    """The explorer's question when the table asked for is ``explorer``."""
+    if options["table"] != EXPLORER:
+        if options["by"]:
+            raise usage_error("--by is for the explorer: `waypoint stats explorer --by …`")
+        return None
+    return explorer.Question(options["subject"], tuple(options["by"]))
+
+
+def _spec(options: dict[str, Any], user: Any, question: explorer.Question | None) -> StatSpec:
+    table = options["table"] if question is None else question.table_id
+    if question is None and table not in statistics.IDS:
         raise usage_error(f"unknown table {table!r}; `waypoint stats --user …` lists them")
     return StatSpec(
         table,
