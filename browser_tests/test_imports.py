@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import override_settings
 from playwright.sync_api import FilePayload, expect
@@ -14,34 +13,12 @@ from browser_tests.base import BrowserTestCase
 from waypoint.bulk.models import ImportJob, JobStatus
 from waypoint.cases.models import Incident
 from waypoint.orgs.models import Membership, Organisation, Role
-from waypoint.reference import catalogue, loading
-from waypoint.reference.models import Country
 from waypoint.web.tests.helpers import give_device
 
 PASSWORD = "correct horse battery staple"
 HEADER = "reference,kinds,date_start,country,place,person_ref,person_role,person_sex\n"
 FIRST = "BT-1,smuggling_of_migrants,2024-03-12,ITA,Lampedusa,M1,smuggled_migrant,female\n"
 BAD = "BT-2,smuggling_of_migrants,2024-04-02,ITL,Pozzallo,M1,smuggled_migrant,male\n"
-
-
-def ensure_reference_data() -> None:
-    """Load the reference data again when an earlier live-server test's flush removed it.
-
-    Imports validate against countries and vocabularies. The harness restores the database
-    after each test from a copy taken when the test database was made, but Playwright's
-    greenlet gives the test another database connection object, without that copy.
-    """
-    if Country.objects.exists():
-        return
-    for load in (
-        loading.load_regions,
-        loading.load_countries,
-        loading.load_currencies,
-        loading.load_iccs,
-        loading.load_vocabularies,
-    ):
-        load(apps, None)
-    catalogue.clear()
 
 
 def csv_file(content: str) -> FilePayload:
@@ -60,7 +37,6 @@ class ImportJourney(BrowserTestCase):
         self.bruno = User.objects.create_user("bruno", password=PASSWORD)
         Membership.objects.create(user=self.bruno, organisation=self.org, role=Role.REPORTER)
         give_device(self.bruno)
-        ensure_reference_data()
 
     def upload(self, content: str) -> None:
         self.page.goto(self.url("/imports/"))

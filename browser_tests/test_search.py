@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.apps import apps
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
@@ -13,34 +12,15 @@ from browser_tests.base import BrowserTestCase
 from waypoint.audit.models import Action, AuditEvent
 from waypoint.cases.models import Incident, Label, Person, PersonIdentifier, RouteLeg
 from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
-from waypoint.reference import catalogue, loading
-from waypoint.reference.models import Country
 from waypoint.web.tests.helpers import give_device
 
 PASSWORD = "correct horse battery staple"
 NARRATIVE = "Held for three weeks in a warehouse outside Sabha"
 
 
-def ensure_reference_data() -> None:
-    """Load the reference tables when a flush between tests left them empty (the serialized
-    rollback does not restore them once Playwright runs the test), so that codes have labels."""
-    if Country.objects.exists():
-        return
-    for load in (
-        loading.load_regions,
-        loading.load_countries,
-        loading.load_currencies,
-        loading.load_iccs,
-        loading.load_vocabularies,
-    ):
-        load(apps, None)
-    catalogue.clear()
-
-
 class SearchJourney(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        ensure_reference_data()
         org_a = Organisation.objects.create(
             code="ORG-A", name="Organisation A", type="national_authority", country="ITA"
         )

@@ -192,7 +192,7 @@ def display(model_field: models.Field, value: Any, coarsen: bool = False) -> str
     if isinstance(value, datetime.datetime):
         return date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return date_format(value, "YEAR_MONTH_FORMAT") if coarsen else value.isoformat()
+        return date_format(value, "YEAR_MONTH_FORMAT" if coarsen else "DATE_FORMAT")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     return str(value)

@@ -94,7 +94,7 @@ class IncidentPageTests(BaseTestCase):
         self.assertContains(partner, "May 2024")
         self.assertNotContains(partner, "Safe house")
         owner = self.get(self.amara, f"/incidents/{self.shared.public_id}/")
-        self.assertContains(owner, "2024-05-17")
+        self.assertContains(owner, "May 17, 2024")
 
     def test_it_answers_a_hidden_record_exactly_like_a_missing_one(self) -> None:
         hidden = self.get(self.chen, f"/incidents/{self.secret.public_id}/")

@@ -342,7 +342,7 @@ class RecordPageTests(SearchTestCase):
         incident = record_incident(actor=self.bruno, organisation=self.org_a, draft=draft)
         self.client.force_login(self.amara)
         response = self.client.get(f"/incidents/{incident.public_id}/")
-        self.assertContains(response, "2024-05-20")
+        self.assertContains(response, "May 20, 2024")
         self.assertContains(response, "target=stage%3A", count=2)  # page link and htmx request
         self.assertNotContains(response, CANARY)
 
