@@ -211,6 +211,21 @@ def _check(table_id: str, table: Any, baseline: list[tuple[Any, ...]]) -> None:
         raise AssertionError(f"{table_id}: the runner and the baseline differ: {differ}")
 
 
+def _path(text: str | None) -> str:
+    """The countries of legs written ``FROM:TO|FROM:TO`` in order: a change of country once,
+    unknown countries kept only at the ends."""
+    missing = ("unknown", "not_stated", "not_applicable")
+    stops = [
+        "unknown" if country in missing else country
+        for leg in (text or "").split("|")
+        if leg
+        for country in leg.split(":")
+    ]
+    kept = [c for n, c in enumerate(stops) if c != "unknown" or n in (0, len(stops) - 1)]
+    countries = [c for n, c in enumerate(kept) if n == 0 or kept[n - 1] != c]
+    return "unknown" if set(countries) <= {"unknown"} else ">".join(countries)
+
+
 class Baselines:
     """Hand-written SQL for each table's inner cells."""
 
@@ -370,6 +385,30 @@ class Baselines:
             f"FROM cases_incident i WHERE {self.kind('smuggling_of_migrants')} AND {self.visible} "
             "GROUP BY 1, 2"
         )
+
+    def flows_by_path_year(self) -> Any:
+        """The legs of each incident in order as one text, grouped with the year in SQL; the
+        path of each text worked out in Python."""
+        if self.sqlite:  # SQLite 3.40 has no ORDER BY inside an aggregate: order a subquery
+            legs = (
+                "(SELECT group_concat(c, '|') FROM (SELECT l.from_country || ':' || "
+                "l.to_country AS c FROM cases_routeleg l WHERE l.incident_id = i.id "
+                "ORDER BY l.sequence))"
+            )
+        else:
+            legs = (
+                "(SELECT string_agg(l.from_country || ':' || l.to_country, '|' "
+                "ORDER BY l.sequence) FROM cases_routeleg l WHERE l.incident_id = i.id)"
+            )
+        rows = self.fetch(
+            f"SELECT {legs}, {self.year('i.date_start')}, COUNT(*) FROM cases_incident i "
+            f"WHERE {self.visible} GROUP BY 1, 2"
+        )
+        paths: dict[tuple[str, Any], int] = {}
+        for text, year, count in rows:
+            key = (_path(text), year)
+            paths[key] = paths.get(key, 0) + count
+        return [(path, year, count) for (path, year), count in paths.items()]
 
     def casualties_by_route_cause_year(self) -> Any:
         died = "(i.dead > 0 OR i.missing > 0)"
