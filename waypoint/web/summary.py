@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, FilteredRelation, Max, Q
+from django.db.models import F, FilteredRelation, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -212,7 +212,10 @@ def _memberships(user: Any) -> tuple[list[Organisation], dict[int, frozenset[str
 
 def latest_year(user: Any) -> int | None:
     """The year of the latest dated incident the user may see (figures are for that year)."""
-    latest = Incident.objects.visible_to(user).aggregate(latest=Max("date_start"))["latest"]
+    # Newest first, as the incident list's index is ordered: the first row, not every row.
+    dated = Incident.objects.visible_to(user).filter(date_start__isnull=False)
+    newest = dated.order_by(F("date_start").desc(nulls_last=True), "-id")
+    latest = newest.values_list("date_start", flat=True).first()
     return None if latest is None else latest.year
 
 

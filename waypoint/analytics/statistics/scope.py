@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from waypoint.analytics.statistics.routes import route_of
 from waypoint.analytics.statistics.spec import Scope, SpecError, StatSpec
-from waypoint.cases.models import Incident, IncidentQuerySet, Status
+from waypoint.cases.models import Incident, IncidentQuerySet, Status, of_kind
 from waypoint.reference import catalogue
 from waypoint.reference.models import Country, Region
 
@@ -114,7 +114,7 @@ def within(
     prefix = f"{incident}__"
     rows: QuerySet[Rows] = model._default_manager.all()
     if kind is not None:
-        rows = rows.filter(**{f"{prefix}kinds__icontains": f'"{kind}"'})
+        rows = rows.filter(of_kind(kind, prefix))
     if dated_by_incident:
         rows = rows.filter(_in_years(spec, prefix) or Q())
     return rows.filter(Exists(incidents(spec).filter(pk=OuterRef(f"{incident}_id"))))
@@ -142,7 +142,7 @@ def _of_kinds(kinds: tuple[str, ...]) -> Q | None:
     if unknown:
         raise SpecError(_("Unknown incident kind: %(kinds)s.") % {"kinds": ", ".join(unknown)})
     # As IncidentQuerySet.of_kind: a kind code is never a substring of another.
-    return reduce(or_, (Q(kinds__icontains=f'"{kind}"') for kind in kinds))
+    return reduce(or_, (of_kind(kind) for kind in kinds))
 
 
 def _in_years(spec: StatSpec, prefix: str = "") -> Q | None:
