@@ -21,6 +21,7 @@ from waypoint.lib.env import (
     ConfigurationError,
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_secret,
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
     "waypoint.cases",
     "waypoint.bulk",
     "waypoint.analytics",
+    "waypoint.returns",
     "waypoint.demo",
     "waypoint.api",
     "waypoint.web",
@@ -353,6 +355,16 @@ if not 1 <= WAYPOINT_STATS_THRESHOLD <= WAYPOINT_STATS_PUBLIC_THRESHOLD:
     raise ConfigurationError(
         f"WAYPOINT_STATS_THRESHOLD={WAYPOINT_STATS_THRESHOLD} must be at least 1 and at most "
         f"WAYPOINT_STATS_PUBLIC_THRESHOLD ({WAYPOINT_STATS_PUBLIC_THRESHOLD})"
+    )
+
+
+# --- Aggregate returns (waypoint.returns) ---------------------------------------------------------
+# A figure that moved by more than this factor from the previous period's is flagged to the officer
+# (a warning, not an error).
+WAYPOINT_RETURNS_CHANGE_FACTOR = env_float("WAYPOINT_RETURNS_CHANGE_FACTOR", 2.0)
+if WAYPOINT_RETURNS_CHANGE_FACTOR <= 1:
+    raise ConfigurationError(
+        f"WAYPOINT_RETURNS_CHANGE_FACTOR={WAYPOINT_RETURNS_CHANGE_FACTOR} must be more than 1"
     )
 
 

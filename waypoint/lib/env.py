@@ -45,6 +45,17 @@ def env_int(name: str, default: int, environ: Mapping[str, str] | None = None) -
         raise ConfigurationError(f"{name}={raw!r} is not a whole number") from None
 
 
+def env_float(name: str, default: float, environ: Mapping[str, str] | None = None) -> float:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+
+
 def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     environ = os.environ if environ is None else environ
     raw = environ.get(name)

@@ -16,6 +16,7 @@ from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreemen
 
 if TYPE_CHECKING:
     from waypoint.cases.models import Incident, IncidentQuerySet
+    from waypoint.returns.models import Return
 
 RECORDING_ROLES = frozenset({Role.REPORTER, Role.ORG_ADMIN})
 
@@ -121,3 +122,43 @@ def recording_organisations(user: Any) -> list[Organisation]:
 def require_recorder(user: Any, organisation: Organisation) -> None:
     if not roles_in(user, organisation) & RECORDING_ROLES or not organisation.is_active:
         raise AccessDenied(f"{user} may not record incidents for {organisation.code}")
+
+
+# Aggregate returns ---------------------------------------------------------------------------
+
+
+def visible_returns(user: Any) -> QuerySet[Return]:
+    """The returns a user may read: every version of their own organisations' returns, and the
+    submitted returns of the other members of a reporting community they belong to, for the
+    periods their own organisation opened by submitting (reciprocity).
+
+    Submitting a return for a questionnaire and period opens that period of that questionnaire,
+    and the community's ``window`` periods after it: an organisation that submitted for 2023
+    sees its partners' 2024 returns under a window of 1, but nothing of 2024 under a window of 0
+    until it submits for 2024.
+    """
+    from waypoint.returns.models import ReportingCommunity, Return
+    from waypoint.returns.periods import Period
+
+    if not _is_active_user(user):
+        return Return.objects.none()
+    own = set(_member_organisation_ids(user).values_list("organisation_id", flat=True))
+    condition = Q(organisation_id__in=own)
+    communities = ReportingCommunity.objects.filter(members__in=own).distinct()
+    for community in communities.prefetch_related("members"):
+        members = {org.pk for org in community.members.all() if org.is_active}
+        submitted = Return.objects.submitted().filter(organisation_id__in=own & members)
+        opened: dict[int, set[str]] = {}
+        for questionnaire, period in submitted.values_list("questionnaire_id", "period"):
+            later = Period.parse(period)
+            for _step in range(community.window + 1):
+                opened.setdefault(questionnaire, set()).add(str(later))
+                later = later.following()
+        for questionnaire, periods in opened.items():
+            condition |= Q(
+                organisation_id__in=members - own,
+                questionnaire_id=questionnaire,
+                period__in=sorted(periods),
+                status="submitted",
+            )
+    return Return.objects.filter(condition, organisation__is_active=True)

@@ -1,0 +1,90 @@
+"""The dimensions an indicator's figures may be broken down by, and the codes each accepts.
+
+Codes come from the reference data wherever it has them (countries, vocabularies, ICCS), so a
+return speaks the same language as the records: a citizenship is an ISO 3166-1 alpha-3 code, a
+form of exploitation a code of the ``exploitation_form`` vocabulary. ``unknown`` is a category of
+every dimension: the part of a total whose breakdown the organisation does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from waypoint.cases.models import Stage
+from waypoint.reference import catalogue
+from waypoint.reference.models import UNKNOWN
+
+#: Answers of a country dimension that are not countries.
+COUNTRY_ANSWERS = frozenset({"stateless", UNKNOWN})
+
+BORDER_TYPES = {
+    "land": _("land border"),
+    "sea": _("sea border"),
+    "air": _("air border"),
+    "inland": _("inland"),
+}
+AGE_GROUPS = {"child": _("child (under 18)"), "adult": _("adult (18 or over)")}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A dimension of an indicator: its name (the column of files), its label, and the codes it
+    accepts (``unknown`` always among them) with a label for each."""
+
+    name: str
+    label: str | Promise
+    codes: Callable[[], Collection[str]]
+    label_of: Callable[[str], str]
+
+    def accepts(self, code: str) -> bool:
+        return code == UNKNOWN or code in self.codes()
+
+    def closest(self, code: str) -> list[str]:
+        return catalogue.closest(code, frozenset(self.codes()))
+
+
+def _countries() -> Collection[str]:
+    return catalogue.country_codes() | COUNTRY_ANSWERS
+
+
+def _vocabulary(name: str) -> tuple[Callable[[], Collection[str]], Callable[[str], str]]:
+    return (
+        lambda: catalogue.vocabulary_codes(name, include_deprecated=False),
+        lambda code: catalogue.term_label(name, code),
+    )
+
+
+def _fixed(
+    labels: dict[str, str | Promise],
+) -> tuple[Callable[[], Collection[str]], Callable[[str], str]]:
+    return (lambda: labels.keys(), lambda code: str(labels.get(code, code)))
+
+
+def _country_label(code: str) -> str:
+    return catalogue.country_label(code)
+
+
+BREAKDOWNS: dict[str, Breakdown] = {
+    breakdown.name: breakdown
+    for breakdown in (
+        Breakdown("sex", _("sex"), *_vocabulary("sex")),
+        Breakdown("age_group", _("age group"), *_fixed(AGE_GROUPS)),
+        Breakdown("citizenship", _("citizenship"), _countries, _country_label),
+        Breakdown("border_type", _("border type"), *_fixed(BORDER_TYPES)),
+        Breakdown("route", _("route"), *_vocabulary("migration_route")),
+        Breakdown("offence", _("offence (ICCS)"), catalogue.iccs_codes, str),
+        Breakdown("stage", _("criminal-justice stage"), *_fixed(dict(Stage.choices))),
+        Breakdown("exploitation", _("form of exploitation"), *_vocabulary("exploitation_form")),
+        Breakdown("bias_motivation", _("bias motivation"), *_vocabulary("bias_motivation")),
+        Breakdown(
+            "country_of_repatriation", _("country of repatriation"), _countries, _country_label
+        ),
+        Breakdown("transport_mode", _("mode of transport"), *_vocabulary("transport_mode")),
+        Breakdown("smuggling_method", _("smuggling method"), *_vocabulary("smuggling_method")),
+        Breakdown("month", _("month"), *_fixed({f"{m:02d}": f"{m:02d}" for m in range(1, 13)})),
+    )
+}
