@@ -71,6 +71,9 @@ def _country_label(code: str) -> str:
 BREAKDOWNS: dict[str, Breakdown] = {
     breakdown.name: breakdown
     for breakdown in (
+        # The country a figure is about, for an organisation that reports for several (a
+        # regional body, a publisher of national figures).
+        Breakdown("country", _("reporting country"), _countries, _country_label),
         Breakdown("sex", _("sex"), *_vocabulary("sex")),
         Breakdown("age_group", _("age group"), *_fixed(AGE_GROUPS)),
         Breakdown("citizenship", _("citizenship"), _countries, _country_label),

@@ -105,7 +105,9 @@ class CatalogueTests(ReturnsTestCase):
         monthly = Questionnaire.objects.get(code="border-monthly")
         self.assertEqual(monthly.period_kind, "month")
         victims = Indicator.objects.get(code=VICTIMS)
-        self.assertEqual(victims.breakdowns, ["sex", "age_group", "exploitation", "citizenship"])
+        self.assertEqual(
+            victims.breakdowns, ["country", "sex", "age_group", "exploitation", "citizenship"]
+        )
         self.assertEqual(victims.name, "Detected victims of trafficking in persons")
 
     def test_administrators_add_indicators_without_code(self) -> None:
@@ -188,7 +190,7 @@ class ValidationTests(ReturnsTestCase):
                 (
                     "breakdown",
                     "error",
-                    "It is not broken down by exploitation; it takes sex, age_group, citizenship.",
+                    "It is not broken down by exploitation; it takes country, sex, age_group, citizenship.",
                 )
             ],
         )
