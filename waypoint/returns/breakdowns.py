@@ -39,6 +39,9 @@ class Breakdown:
     label: str | Promise
     codes: Callable[[], Collection[str]]
     label_of: Callable[[str], str]
+    #: Whether one contributor may count under several categories (a victim exploited in two
+    #: forms, an incident of several offences): the parts then add up to at least the total.
+    several: bool = False
 
     def accepts(self, code: str) -> bool:
         return code == UNKNOWN or code in self.codes()
@@ -76,18 +79,32 @@ BREAKDOWNS: dict[str, Breakdown] = {
         Breakdown("country", _("reporting country"), _countries, _country_label),
         Breakdown("sex", _("sex"), *_vocabulary("sex")),
         Breakdown("age_group", _("age group"), *_fixed(AGE_GROUPS)),
-        Breakdown("citizenship", _("citizenship"), _countries, _country_label),
+        Breakdown("citizenship", _("citizenship"), _countries, _country_label, several=True),
         Breakdown("border_type", _("border type"), *_fixed(BORDER_TYPES)),
         Breakdown("route", _("route"), *_vocabulary("migration_route")),
-        Breakdown("offence", _("offence (ICCS)"), catalogue.iccs_codes, str),
+        Breakdown("offence", _("offence (ICCS)"), catalogue.iccs_codes, str, several=True),
         Breakdown("stage", _("criminal-justice stage"), *_fixed(dict(Stage.choices))),
-        Breakdown("exploitation", _("form of exploitation"), *_vocabulary("exploitation_form")),
-        Breakdown("bias_motivation", _("bias motivation"), *_vocabulary("bias_motivation")),
+        Breakdown(
+            "exploitation",
+            _("form of exploitation"),
+            *_vocabulary("exploitation_form"),
+            several=True,
+        ),
+        Breakdown(
+            "bias_motivation", _("bias motivation"), *_vocabulary("bias_motivation"), several=True
+        ),
         Breakdown(
             "country_of_repatriation", _("country of repatriation"), _countries, _country_label
         ),
-        Breakdown("transport_mode", _("mode of transport"), *_vocabulary("transport_mode")),
-        Breakdown("smuggling_method", _("smuggling method"), *_vocabulary("smuggling_method")),
+        Breakdown(
+            "transport_mode", _("mode of transport"), *_vocabulary("transport_mode"), several=True
+        ),
+        Breakdown(
+            "smuggling_method",
+            _("smuggling method"),
+            *_vocabulary("smuggling_method"),
+            several=True,
+        ),
         Breakdown("month", _("month"), *_fixed({f"{m:02d}": f"{m:02d}" for m in range(1, 13)})),
     )
 }

@@ -144,7 +144,8 @@ def _figure(figure: Figure, allowed: set[int]) -> list[Finding]:
 
 def _sums(figures: Sequence[Figure]) -> list[Finding]:
     """Each figure against the figures that break it down one dimension further: their sum
-    must be the figure, within what censored parts allow."""
+    must be the figure, within what censored parts allow (at least the figure, for a dimension
+    where a contributor may count under several categories)."""
     by_key = {(f.indicator.code, f.key): f for f in figures}
     parts: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
     for figure in figures:
@@ -159,7 +160,8 @@ def _sums(figures: Sequence[Figure]) -> list[Finding]:
         low = sum((child.low for child in children), Decimal(0))
         highs = [child.high for child in children]
         high = None if None in highs else sum(highs, Decimal(0))  # type: ignore[arg-type]
-        if low <= whole.value and (high is None or whole.value <= high):
+        several = BREAKDOWNS[name].several  # parts may count a contributor twice
+        if (low <= whole.value or several) and (high is None or whole.value <= high):
             continue
         values = {"dimension": BREAKDOWNS[name].label, "total": _number(whole.value)}
         if low > whole.value:

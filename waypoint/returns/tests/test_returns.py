@@ -160,16 +160,27 @@ class ValidationTests(ReturnsTestCase):
         found = self.messages(
             [
                 entry(VICTIMS, 6, sex="female"),
-                entry(VICTIMS, 4, sex="female", exploitation="forced_labour"),
-                entry(VICTIMS, 3, sex="female", exploitation="sexual_exploitation"),
+                entry(VICTIMS, 4, sex="female", age_group="child"),
+                entry(VICTIMS, 3, sex="female", age_group="adult"),
             ]
         )
         self.assertEqual(found[0][0], "sum")
         self.assertEqual(
             found[0][2],
-            "The figures by form of exploitation add up to 7, more than the figure they break "
-            "down (6).",
+            "The figures by age group add up to 7, more than the figure they break down (6).",
         )
+
+    def test_a_victim_may_count_under_several_forms_of_exploitation(self) -> None:
+        found = self.messages(
+            [
+                entry(VICTIMS, 6),
+                entry(VICTIMS, 4, exploitation="forced_labour"),
+                entry(VICTIMS, 3, exploitation="sexual_exploitation"),
+            ]
+        )
+        self.assertEqual(found, [])
+        fewer = self.messages([entry(VICTIMS, 9), entry(VICTIMS, 4, exploitation="other")], "2022")
+        self.assertEqual([code for code, *_ in fewer], ["sum"])
 
     def test_a_censored_part_counts_as_anything_below_its_bound(self) -> None:
         parts = [
