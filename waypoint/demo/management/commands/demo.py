@@ -16,6 +16,7 @@ from waypoint.cases.models import Incident
 from waypoint.demo.generate import generate
 from waypoint.demo.personas import DEMO_PASSWORD, ORGANISATIONS, USERS, UserSpec
 from waypoint.demo.producer import in_background
+from waypoint.demo.returns import write_returns
 from waypoint.demo.write import ensure_world, write_incidents
 
 URL = "http://127.0.0.1:8000/"
@@ -59,7 +60,10 @@ class Command(BaseCommand):
             self.stdout.write("There are incidents already; nothing to do (--if-empty).")
             return
         rows = self._fill(count, options["seed"], show_progress=options["verbosity"] > 0)
-        self.stdout.write(f"Wrote {rows.get('cases.Incident', 0)} incidents.")
+        self.stdout.write(
+            f"Wrote {rows.get('cases.Incident', 0)} incidents and "
+            f"{rows.get('returns.Return', 0)} aggregate returns."
+        )
         self.stdout.write(credentials_table())
         self.stdout.write(f"\nOpen {URL} and sign in as one of the users above.")
 
@@ -74,7 +78,10 @@ class Command(BaseCommand):
             with tqdm(
                 total=count, file=sys.stderr, unit=" incidents", disable=not show_progress
             ) as bar:
-                return write_incidents(records, progress=bar.update)
+                rows = write_incidents(records, progress=bar.update)
+            # Annual returns up to the last whole year, ITA-POL's pre-filled from its records.
+            rows["returns.Return"] = write_returns(latest_year=today.year - 1, seed=seed)
+            return rows
 
 
 def credentials_table() -> str:
