@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from waypoint.analytics.statistics import categories, common, footnotes, scope
 from waypoint.analytics.statistics.cube import Axis, Counting, Measure, code_of, tabulate
 from waypoint.analytics.statistics.definition import StandardTable, Text
+from waypoint.analytics.statistics.dialect import Year
 from waypoint.analytics.statistics.flows_by_path_year import path_code, path_note
 from waypoint.analytics.statistics.offenders_by_stage_sex_citizenship_year import stages_reached
 from waypoint.analytics.statistics.routes import legs_text, path_of
@@ -538,7 +539,11 @@ def incidents_behind(spec: StatSpec, question: Question, key: Key) -> list[int]:
         if code != TOTAL
     ]
     values = {f"a{index}": axis.value for index, axis, _code in wanted}
-    rows = counting.rows.order_by().annotate(**values).values_list("pk", "date_start", *values)
+    rows = counting.rows.order_by().annotate(**values)
+    for index, axis, code in wanted:
+        if not axis.several:  # narrowed in the database; every row is still checked below
+            rows = rows.filter(_matching(f"a{index}", axis, code))
+    rows = rows.values_list("pk", "date_start", *values)
     found: dict[int, Any] = {}
     for pk, date, *codes in rows.iterator(chunk_size=5000):
         if pk in found:
@@ -550,6 +555,19 @@ def incidents_behind(spec: StatSpec, question: Question, key: Key) -> list[int]:
             found[pk] = date
     # Latest first, undated last, then by key: the order of the incident list.
     return sorted(found, key=lambda pk: (found[pk] is None, _negated(found[pk]), -pk))
+
+
+def _matching(alias: str, axis: Axis, code: str) -> Q:
+    """The rows whose single value on ``axis`` reads as ``code`` (``code_of``): ``unknown`` is
+    also a NULL or blank value, and the years are numbers."""
+    numeric = isinstance(axis.value, Year)
+    if code != UNKNOWN:
+        if numeric and not code.isdigit():
+            return Q(pk__in=[])
+        return Q(**{alias: int(code) if numeric else code})
+    if numeric:
+        return Q(**{f"{alias}__isnull": True})
+    return Q(**{f"{alias}__isnull": True}) | Q(**{alias: ""}) | Q(**{alias: UNKNOWN})
 
 
 def _options(axis: Axis, value: Any) -> Sequence[str]:

@@ -163,6 +163,9 @@ class ExplorerTests(ExplorerTestCase):
         # Another organisation's red record is behind no cell.
         self.assertEqual(self.behind("incidents", ("destination",), ("ITA",)), ["E-1"])
         self.assertEqual(self.behind("incidents", ("year",), (T,)), ["E-3", "E-2", "E-1"])
+        self.assertEqual(self.behind("incidents", ("year", "kind"), ("2023", T)), ["E-3", "E-2"])
+        self.assertEqual(self.behind("incidents", ("year",), ("unknown",)), [])
+        self.assertEqual(self.behind("incidents", ("route",), ("unknown",)), ["E-3"])
 
     def test_a_cell_names_one_category_per_breakdown(self) -> None:
         with self.assertRaises(SpecError):
