@@ -7,11 +7,14 @@ import itertools
 import random
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied
 from django.test import SimpleTestCase, override_settings, tag
 
+from waypoint.analytics import disclosure
 from waypoint.analytics.disclosure import (
+    HIDDEN,
     Method,
     ProtectedTable,
     exposed_cells,
@@ -66,6 +69,23 @@ def random_cube(rng: random.Random, dimensions: int) -> StatTable:
     for key in itertools.product(*axes.values()):
         draw = rng.random()
         inner[key] = 0 if draw < 0.2 else rng.randint(1, 4) if draw < 0.5 else rng.randint(5, 40)
+    return make_cube(axes, inner)
+
+
+def skewed_cube(rng: random.Random, sizes: Sequence[int], contributors: int) -> StatTable:
+    """A sparse table of ``len(sizes)`` dimensions counting ``contributors`` drawn with skewed
+    weights (the first category of each dimension most often): many zeros, many small counts and
+    a few large ones, as in a table by citizenship."""
+    axes = {f"d{index}": [f"c{j:03d}" for j in range(size)] for index, size in enumerate(sizes)}
+    draws = [
+        rng.choices(
+            categories, weights=[1 / (j + 1) for j in range(len(categories))], k=contributors
+        )
+        for categories in axes.values()
+    ]
+    inner: dict[Key, int] = {}
+    for key in zip(*draws, strict=True):
+        inner[key] = inner.get(key, 0) + 1
     return make_cube(axes, inner)
 
 
@@ -167,6 +187,75 @@ def _reduced_row_echelon(rows: list[list[Fraction]], width: int) -> dict[int, li
                     row[:] = [a - factor * b for a, b in zip(row, chosen, strict=True)]
         pivots[col] = chosen
     return pivots
+
+
+def sparse_attack(
+    dimensions: Sequence[Sequence[str]], published: Mapping[Key, int | None]
+) -> dict[Key, Fraction]:
+    """``attack`` for tables too large for its dense solver: the same repeated subtraction, then
+    the whole line system reduced exactly, as sparse rows of fractions."""
+    lines = cube_lines(dimensions)
+    known: dict[Key, Fraction] = {
+        key: Fraction(value) for key, value in published.items() if value is not None
+    }
+    recovered = _subtract_along_lines(lines, known)
+    recovered.update(_solve_sparse_line_system(lines, known))
+    return recovered
+
+
+SparseRow = tuple[dict[Key, Fraction], Fraction]  # unknowns' coefficients, constant term
+
+
+def _solve_sparse_line_system(
+    lines: list[list[Key]], known: Mapping[Key, Fraction]
+) -> dict[Key, Fraction]:
+    rows: list[SparseRow] = []
+    for line in lines:
+        coefficients: dict[Key, Fraction] = {}
+        constant = Fraction(0)
+        for position, key in enumerate(line):
+            sign = -1 if position == len(line) - 1 else 1
+            if key in known:
+                constant -= sign * known[key]
+            else:
+                coefficients[key] = Fraction(sign)
+        if coefficients:
+            rows.append((coefficients, constant))
+    pivots: dict[Key, SparseRow] = {}
+    for row in sorted(rows, key=lambda row: len(row[0])):
+        for column in [column for column in row[0] if column in pivots]:
+            row = _minus(row, row[0][column], pivots[column])
+        if row[0]:
+            pivot = min(row[0])
+            scale = row[0][pivot]
+            row = ({key: value / scale for key, value in row[0].items()}, row[1] / scale)
+            for column, other in pivots.items():
+                if pivot in other[0]:
+                    pivots[column] = _minus(other, other[0][pivot], row)
+            pivots[pivot] = row
+    return {column: row[1] for column, row in pivots.items() if len(row[0]) == 1}
+
+
+def _minus(row: SparseRow, factor: Fraction, other: SparseRow) -> SparseRow:
+    """``row`` minus ``factor`` times ``other``."""
+    coefficients = dict(row[0])
+    for key, value in other[0].items():
+        coefficients[key] = coefficients.get(key, Fraction(0)) - factor * value
+        if not coefficients[key]:
+            del coefficients[key]
+    return coefficients, row[1] - factor * other[1]
+
+
+def bridge_table() -> StatTable:
+    """Two blocks of small cells, joined by one small cell (r2, c3): every line holds two or more
+    small cells, yet the joining cell follows from the row and column totals."""
+    rows, columns = ["r1", "r2", "r3", "r4"], ["c1", "c2", "c3", "c4"]
+    small = {("r1", "c1"), ("r1", "c2"), ("r2", "c1"), ("r2", "c2"), ("r3", "c3")}
+    small |= {("r3", "c4"), ("r4", "c3"), ("r4", "c4"), ("r2", "c3")}
+    inner: dict[Key, int] = {
+        key: 2 if key in small else 50 for key in itertools.product(rows, columns)
+    }
+    return make_cube({"row": rows, "column": columns}, inner)
 
 
 def categories_of(table: StatTable) -> list[tuple[str, ...]]:
@@ -357,21 +446,23 @@ class SecondarySuppressionTests(SimpleTestCase):
         self.assertEqual(attack(categories_of(table), published), {})
 
     def test_it_closes_a_bridge_that_checking_line_by_line_misses(self) -> None:
-        # Two blocks of small cells, joined by one small cell: every line holds two or more hidden
-        # cells, yet the joining cell follows from the row and column totals.
-        rows, columns = ["r1", "r2", "r3", "r4"], ["c1", "c2", "c3", "c4"]
-        small = {("r1", "c1"), ("r1", "c2"), ("r2", "c1"), ("r2", "c2"), ("r3", "c3")}
-        small |= {("r3", "c4"), ("r4", "c3"), ("r4", "c4"), ("r2", "c3")}
-        inner: dict[Key, int] = {
-            key: 2 if key in small else 50 for key in itertools.product(rows, columns)
-        }
-        table = make_cube({"row": rows, "column": columns}, inner)
+        table = bridge_table()
         naive = primary_only(table, 5)
         for line in cube_lines(categories_of(table)):
             self.assertNotEqual(sum(naive[key] is None for key in line), 1)
         self.assertEqual(attack(categories_of(table), naive), {("r2", "c3"): 2})
         protected = protect(table, actor=None)
         self.assertEqual(attack(categories_of(table), published_values(protected)), {})
+
+    def test_it_protects_the_bridge_with_the_cheapest_box(self) -> None:
+        protected = protect(bridge_table(), actor=None)
+        secondary = [row.key for row in protected.rows() if row.status is CellStatus.SECONDARY]
+        # One more cell makes a rectangle of hidden cells with the joining cell: values can move
+        # by ±1 around it without changing any row or column total.
+        self.assertEqual(len(secondary), 1)
+        [(row, column)] = secondary
+        self.assertTrue(protected.cell("r2", column).suppressed)
+        self.assertTrue(protected.cell(row, "c3").suppressed)
 
     def test_its_own_check_finds_what_the_attacker_finds(self) -> None:
         table = make_cube(
@@ -388,6 +479,27 @@ class SecondarySuppressionTests(SimpleTestCase):
         status = suppression_pattern(table, 5, secondary=False)
         lines = [[cell.key for cell in cells] for _, cells in table.lines()]
         self.assertEqual(exposed_cells(lines, status), [("a", "x")])
+
+    def test_its_own_check_finds_what_the_attacker_finds_in_random_tables(self) -> None:
+        tables_with_exposed_cells = 0
+        for dimensions in (1, 2, 3):
+            for seed in range(20):
+                rng = random.Random(5000 * dimensions + seed)
+                table = random_cube(rng, dimensions)
+                # Any pattern, not only suppression's: each cell hidden with odds of 2 in 5.
+                status = {
+                    key: CellStatus.PRIMARY if rng.random() < 0.4 else CellStatus.PUBLISHED
+                    for key in table.cells
+                }
+                published = {
+                    key: None if status[key] is CellStatus.PRIMARY else cell.count
+                    for key, cell in table.cells.items()
+                }
+                lines = cube_lines(categories_of(table))
+                found = attack(categories_of(table), published)
+                self.assertEqual(exposed_cells(lines, status), sorted(found), f"seed {seed}")
+                tables_with_exposed_cells += bool(found)
+        self.assertGreater(tables_with_exposed_cells, 20)
 
     def test_it_prefers_small_inner_cells_as_complements(self) -> None:
         table = make_cube(
@@ -435,6 +547,47 @@ class SecondarySuppressionTests(SimpleTestCase):
             self.assertNotEqual(
                 sum(status[key] in {CellStatus.PRIMARY, CellStatus.SECONDARY} for key in line), 1
             )
+
+    @tag("slow")
+    def test_the_attacker_recovers_nothing_from_large_sparse_four_dimensional_tables(self) -> None:
+        boxes = mock.patch.object(
+            disclosure._Complements,
+            "cheapest_box",
+            autospec=True,
+            side_effect=disclosure._Complements.cheapest_box,
+        )
+        recovered_without_secondary = 0
+        for seed in range(3):
+            # 4 × 3 × 10 × 5 categories and their totals: 1,320 cells, about 500 of them small.
+            table = skewed_cube(random.Random(seed), (4, 3, 10, 5), 1500)
+            with boxes as box:
+                protected = protect(table, actor=None)
+            # Closing lines leaves cells exposed in these tables; boxes protect them.
+            self.assertGreater(box.call_count, 0, f"seed {seed}")
+            recovered = sparse_attack(categories_of(table), published_values(protected))
+            self.assertEqual(recovered, {}, f"seed {seed}")
+            naive = sparse_attack(categories_of(table), primary_only(table, 5))
+            for key, value in naive.items():
+                self.assertEqual(value, table.cells[key].count)
+            recovered_without_secondary += len(naive)
+        self.assertGreater(recovered_without_secondary, 0)
+
+    @tag("slow")
+    def test_it_solves_the_line_system_once_for_a_table_the_size_of_the_offenders_one(
+        self,
+    ) -> None:
+        # 7 stages × 5 sexes × 62 citizenships × 11 years and their totals: 36,288 cells, where
+        # an elimination per round of complements would take minutes.
+        table = skewed_cube(random.Random(3), (7, 5, 62, 11), 20_000)
+        with mock.patch.object(disclosure, "_echelon", wraps=disclosure._echelon) as echelon:
+            protected = protect(table, actor=None)
+        self.assertEqual(echelon.call_count, 1)
+        self.assertGreater(protected.policy.secondary, 0)
+        status = {row.key: row.status for row in protected.rows()}
+        lines = cube_lines(categories_of(table))
+        self.assertEqual(exposed_cells(lines, status), [])
+        for line in lines:
+            self.assertNotEqual(sum(status[key] in HIDDEN for key in line), 1)
 
 
 @override_settings(**THRESHOLDS)
