@@ -184,11 +184,12 @@ def suppression_pattern(
     table: StatTable, threshold: int, *, secondary: bool = True
 ) -> dict[Key, CellStatus]:
     """Decide which cells to hide: PRIMARY where 0 < count < threshold (totals included; zero
-    cells stay published), then, with ``secondary``, SECONDARY where needed so that no hidden
-    value follows from the published ones (see ``exposed_cells``)."""
+    cells stay published) or where the runner already withheld the cell (a sum over a figure its
+    publisher censored), then, with ``secondary``, SECONDARY where needed so that no hidden value
+    follows from the published ones (see ``exposed_cells``)."""
     primary, published = CellStatus.PRIMARY, CellStatus.PUBLISHED
     status = {
-        key: primary if 0 < cell.count < threshold else published
+        key: primary if 0 < cell.count < threshold or cell.status is primary else published
         for key, cell in table.cells.items()
     }
     if secondary and CellStatus.PRIMARY in status.values():

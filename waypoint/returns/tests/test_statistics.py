@@ -112,3 +112,20 @@ class RegionalTableTests(StatisticsTestCase):
         return Organisation.objects.create(
             code=code, name=code, type="national_authority", country="FRA"
         )
+
+    def test_the_table_passes_the_disclosure_gate_with_the_censored_sums_hidden(self) -> None:
+        from waypoint.analytics.disclosure import protect
+
+        self.submit(
+            self.bruno,
+            self.rita,
+            self.org_a,
+            "2022",
+            [entry(5), entry(3, sex="female"), entry(2, sex="male")],
+        )
+        protected = protect(self.table(breakdown="sex"), actor=self.amara)
+        self.assertTrue(protected.cell("female", "2022").suppressed)
+        self.assertIsNone(protected.cell("female", "2022").count)
+        # The female figure would follow from the total and the others: another one goes too.
+        line = [protected.cell(code, "2022") for code in ("female", "male", "unknown", TOTAL)]
+        self.assertGreaterEqual(sum(cell.suppressed for cell in line), 2)
