@@ -194,14 +194,15 @@ class ValidationTests(ReturnsTestCase):
         self.assertIn("add up to 12, less than", too_many[0][2])
 
     def test_it_names_what_a_figure_may_be_broken_down_by(self) -> None:
-        found = self.messages([entry(CONVICTED, 2, exploitation="forced_labour")])
+        found = self.messages([entry(CONVICTED, 2, border_type="land")])
         self.assertEqual(
             found,
             [
                 (
                     "breakdown",
                     "error",
-                    "It is not broken down by exploitation; it takes country, sex, age_group, citizenship.",
+                    "It is not broken down by border_type; it takes country, sex, age_group, "
+                    "citizenship, exploitation.",
                 )
             ],
         )
