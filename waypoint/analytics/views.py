@@ -544,7 +544,7 @@ def statistics_explorer_incidents(request: HttpRequest) -> HttpResponse:
 
 def _incident_rows(user: Any, incidents: list[Incident]) -> list[Any]:
     return [
-        dataclasses.replace(row, label=LABEL_NAMES.get(incident.label, row.label))
+        dataclasses.replace(row, label=LABEL_NAMES.get(Label(incident.label), row.label))
         for row, incident in zip(incident_rows(user, incidents), incidents, strict=True)
     ]
 

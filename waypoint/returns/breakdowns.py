@@ -8,7 +8,7 @@ every dimension: the part of a total whose breakdown the organisation does not k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -62,7 +62,7 @@ def _vocabulary(name: str) -> tuple[Callable[[], Collection[str]], Callable[[str
 
 
 def _fixed(
-    labels: dict[str, str | Promise],
+    labels: Mapping[str, str | Promise],
 ) -> tuple[Callable[[], Collection[str]], Callable[[str], str]]:
     return (lambda: labels.keys(), lambda code: str(labels.get(code, code)))
 

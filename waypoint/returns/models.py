@@ -169,7 +169,7 @@ class ReturnQuerySet(models.QuerySet["Return"]):
         """The returns ``user`` may read (``orgs.access.visible_returns``: reciprocity)."""
         from waypoint.orgs.access import visible_returns
 
-        return self & visible_returns(user)  # type: ignore[return-value]
+        return self.filter(pk__in=visible_returns(user).values("pk"))
 
     def submitted(self) -> ReturnQuerySet:
         return self.filter(status=Status.SUBMITTED)

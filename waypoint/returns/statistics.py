@@ -116,6 +116,7 @@ def regional_table(
     censored: set[tuple[str, ...]] = set()
     for item in covered:
         for figure in _figures(item, indicator):
+            keys: list[tuple[str, ...]]
             if breakdown is None:
                 if figure.categories:
                     continue
@@ -135,7 +136,7 @@ def regional_table(
 
 
 def _figures(item: Coverage, indicator: Indicator) -> list[_Figure]:
-    if item.source is Source.RETURN:
+    if item.source is Source.RETURN and item.version is not None:
         ret = (
             Return.objects.current()
             .filter(organisation=item.organisation, period=item.period, version=item.version)

@@ -158,8 +158,8 @@ def _sums(figures: Sequence[Figure]) -> list[Finding]:
         if whole is None or whole.value is None:
             continue
         low = sum((child.low for child in children), Decimal(0))
-        highs = [child.high for child in children]
-        high = None if None in highs else sum(highs, Decimal(0))  # type: ignore[arg-type]
+        bounds = [child.high for child in children]
+        high = sum(b for b in bounds if b is not None) if None not in bounds else None
         several = BREAKDOWNS[name].several  # parts may count a contributor twice
         if (low <= whole.value or several) and (high is None or whole.value <= high):
             continue

@@ -17,6 +17,8 @@ from waypoint.returns.validation import errors
 
 
 class DemoReturnsTests(TestCase):
+    written: int
+
     @classmethod
     def setUpTestData(cls) -> None:
         world = ensure_world()

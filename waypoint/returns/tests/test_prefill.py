@@ -4,6 +4,7 @@ the same data, and a return that passes its checks."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from waypoint.analytics.statistics import Scope, StatSpec
 from waypoint.analytics.statistics import run as statistics_run
@@ -17,6 +18,8 @@ from waypoint.returns.validation import errors
 
 
 class PrefillTests(StatisticsTestCase):
+    rita: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -55,6 +55,8 @@ class PeriodTests(SimpleTestCase):
 
 class ReturnsTestCase(BaseTestCase):
     annual: Questionnaire
+    basil: Any
+    bianca: Any
     rita: Any  # a second reporting officer of Org A: the second pair of eyes
 
     @classmethod
@@ -65,7 +67,7 @@ class ReturnsTestCase(BaseTestCase):
         cls.basil = cls.make_user("basil", cls.org_b, Role.REPORTER)
         cls.bianca = cls.make_user("bianca", cls.org_b, Role.ORG_ADMIN)
 
-    def draft(
+    def new_return(
         self, period: str = "2023", organisation: Organisation | None = None, actor: Any = None
     ) -> Return:
         return actions.start(
@@ -83,7 +85,7 @@ class ReturnsTestCase(BaseTestCase):
         drafter, approver = (
             (self.bruno, self.rita) if organisation == self.org_a else (self.basil, self.bianca)
         )
-        ret = self.draft(period, organisation, drafter)
+        ret = self.new_return(period, organisation, drafter)
         actions.set_figures(actor=drafter, ret=ret, entries=entries)
         actions.submit(actor=drafter, ret=ret)
         actions.approve(actor=approver, ret=ret)
@@ -91,7 +93,7 @@ class ReturnsTestCase(BaseTestCase):
         return ret
 
     def messages(self, entries: list[Entry], period: str = "2023") -> list[tuple[str, str, str]]:
-        ret = self.draft(period)
+        ret = self.new_return(period)
         found = actions.set_figures(actor=self.bruno, ret=ret, entries=entries)
         return [(f.code, f.severity.value, f.message) for f in found]
 
@@ -119,7 +121,7 @@ class CatalogueTests(ReturnsTestCase):
             breakdowns=["sex"],
         )
         self.annual.items.create(indicator=added, position=99, number="B.9")
-        ret = self.draft()
+        ret = self.new_return()
         found = actions.set_figures(
             actor=self.bruno, ret=ret, entries=[entry("tip_children_placed", 3, sex="female")]
         )
@@ -214,7 +216,7 @@ class ValidationTests(ReturnsTestCase):
         self.assertIn("NGA", found[0][2])
 
     def test_it_refuses_negative_figures_and_figures_both_given_and_censored(self) -> None:
-        ret = self.draft()
+        ret = self.new_return()
         with self.assertRaises(ReturnRefused) as refused:
             actions.set_figures(actor=self.bruno, ret=ret, entries=[entry(VICTIMS, -1)])
         self.assertEqual(
@@ -245,7 +247,7 @@ class ValidationTests(ReturnsTestCase):
     @override_settings(WAYPOINT_RETURNS_CHANGE_FACTOR=2.0)
     def test_it_warns_when_a_figure_moves_far_from_the_previous_period(self) -> None:
         self.submitted("2022", [entry(VICTIMS, 10), entry(CONVICTED, 4)])
-        ret = self.draft("2023")
+        ret = self.new_return("2023")
         found = actions.set_figures(
             actor=self.bruno, ret=ret, entries=[entry(VICTIMS, 25), entry(CONVICTED, 3)]
         )
@@ -259,7 +261,7 @@ class ValidationTests(ReturnsTestCase):
 
 class WorkflowTests(ReturnsTestCase):
     def test_a_second_member_approves_what_the_first_submitted(self) -> None:
-        ret = self.draft()
+        ret = self.new_return()
         actions.set_figures(actor=self.bruno, ret=ret, entries=[entry(VICTIMS, 4)])
         actions.submit(actor=self.bruno, ret=ret)
         ret.refresh_from_db()
@@ -283,7 +285,7 @@ class WorkflowTests(ReturnsTestCase):
         )
 
     def test_it_refuses_to_submit_a_return_with_errors_and_says_which(self) -> None:
-        ret = self.draft()
+        ret = self.new_return()
         actions.set_figures(
             actor=self.bruno, ret=ret, entries=[entry(VICTIMS, 10), entry(VICTIMS, 4, sex="male")]
         )
@@ -294,7 +296,7 @@ class WorkflowTests(ReturnsTestCase):
         self.assertEqual(ret.status, Status.DRAFT)
 
     def test_a_submission_sent_back_is_a_draft_again(self) -> None:
-        ret = self.draft()
+        ret = self.new_return()
         actions.submit(actor=self.bruno, ret=ret)
         actions.send_back(actor=self.rita, ret=ret)
         ret.refresh_from_db()
@@ -305,7 +307,7 @@ class WorkflowTests(ReturnsTestCase):
         with self.assertRaisesMessage(ReturnRefused, "Only a draft can be changed"):
             actions.set_figures(actor=self.bruno, ret=ret, entries=[entry(VICTIMS, 5)])
         with self.assertRaisesMessage(ReturnRefused, "already has a return for 2023"):
-            self.draft("2023")
+            self.new_return("2023")
 
     def test_a_revision_is_a_new_version_with_its_reason(self) -> None:
         first = self.submitted("2023", [entry(VICTIMS, 4), entry(CONVICTED, 1)])
@@ -329,12 +331,15 @@ class WorkflowTests(ReturnsTestCase):
 
     def test_only_recorders_of_the_organisation_draft_its_returns(self) -> None:
         with self.assertRaises(AccessDenied):
-            self.draft(actor=self.amara)
+            self.new_return(actor=self.amara)
         with self.assertRaises(AccessDenied):
-            self.draft(organisation=self.org_b)  # bruno is not a member of Org B
+            self.new_return(organisation=self.org_b)  # bruno is not a member of Org B
 
 
 class ReciprocityTests(ReturnsTestCase):
+    org_c: Organisation
+    community: ReportingCommunity
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -349,7 +354,7 @@ class ReciprocityTests(ReturnsTestCase):
 
     def test_an_organisation_that_has_not_submitted_sees_nothing_of_the_others(self) -> None:
         self.submitted("2023", [entry(VICTIMS, 4)], self.org_b)
-        self.draft("2023")  # a draft opens nothing
+        self.new_return("2023")  # a draft opens nothing
         self.assertEqual(self.seen_by(self.amara), ["ORG-A 2023"])
         self.assertEqual(self.seen_by(self.chen), ["ORG-B 2023"])
 
@@ -369,7 +374,7 @@ class ReciprocityTests(ReturnsTestCase):
 
     def test_drafts_and_pending_returns_stay_with_their_organisation(self) -> None:
         self.submitted("2023", [entry(VICTIMS, 7)])
-        pending = self.draft("2023", self.org_b, self.basil)
+        pending = self.new_return("2023", self.org_b, self.basil)
         actions.submit(actor=self.basil, ret=pending)
         self.assertEqual(self.seen_by(self.amara), ["ORG-A 2023"])
         self.assertEqual(self.seen_by(self.chen), ["ORG-B 2023"])

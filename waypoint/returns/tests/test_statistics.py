@@ -23,6 +23,11 @@ def entry(value: Any, censored_below: int | None = None, **categories: str) -> E
 
 
 class RegionalTableTests(StatisticsTestCase):
+    annual: Questionnaire
+    indicator: Indicator
+    rita: Any
+    bianca: Any
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -60,7 +65,7 @@ class RegionalTableTests(StatisticsTestCase):
         actions.approve(actor=approver, ret=ret)
         return ret
 
-    def table(self, user: Any = None, breakdown: str | None = None) -> Any:
+    def regional(self, user: Any = None, breakdown: str | None = None) -> Any:
         return regional_table(user or self.amara, self.annual, self.indicator, ["2022"], breakdown)
 
     def sources(self, user: Any = None) -> dict[str, Source]:
@@ -71,8 +76,8 @@ class RegionalTableTests(StatisticsTestCase):
 
     def test_an_organisation_that_has_not_submitted_sees_only_its_own_records(self) -> None:
         self.assertEqual(self.sources(), {"ORG-A": Source.RECORDS, "ORG-B": Source.NONE})
-        self.assertEqual(self.table().cell("2022").count, 3)
-        self.assertIn("ORG-B, 2022: not reported.", self.table().footnotes)
+        self.assertEqual(self.regional().cell("2022").count, 3)
+        self.assertIn("ORG-B, 2022: not reported.", self.regional().footnotes)
 
     def test_a_return_replaces_the_records_of_its_organisation_never_adds_to_them(self) -> None:
         self.submit(
@@ -83,7 +88,7 @@ class RegionalTableTests(StatisticsTestCase):
             [entry(5), entry(3, sex="female"), entry(2, sex="male")],
         )
         self.assertEqual(self.sources(), {"ORG-A": Source.RETURN, "ORG-B": Source.RETURN})
-        table = self.table()
+        table = self.regional()
         self.assertEqual(table.cell("2022").count, 15)  # 5 + 10, not 3 + 5 + 10
         self.assertIn("ORG-A, 2022: its return (version 1).", table.footnotes)
 
@@ -95,7 +100,7 @@ class RegionalTableTests(StatisticsTestCase):
             "2022",
             [entry(5), entry(3, sex="female"), entry(2, sex="male")],
         )
-        table = self.table(breakdown="sex")
+        table = self.regional(breakdown="sex")
         self.assertEqual(table.cell("female", "2022").status, CellStatus.PRIMARY)
         self.assertEqual(table.cell("male", "2022").count, 9)
         self.assertEqual(table.cell("male", "2022").status, CellStatus.PUBLISHED)
@@ -123,7 +128,7 @@ class RegionalTableTests(StatisticsTestCase):
             "2022",
             [entry(5), entry(3, sex="female"), entry(2, sex="male")],
         )
-        protected = protect(self.table(breakdown="sex"), actor=self.amara)
+        protected = protect(self.regional(breakdown="sex"), actor=self.amara)
         self.assertTrue(protected.cell("female", "2022").suppressed)
         self.assertIsNone(protected.cell("female", "2022").count)
         # The female figure would follow from the total and the others: another one goes too.
