@@ -9,6 +9,7 @@ urlpatterns = [
     path("incidents/", include("waypoint.cases.urls")),
     path("imports/", include("waypoint.bulk.urls")),
     path("statistics/", include("waypoint.analytics.urls")),
+    path("returns/", include("waypoint.returns.urls")),
     path("organisation/", include("waypoint.orgs.urls")),
     path("audit/", include("waypoint.audit.urls")),
     path("", include("waypoint.web.urls")),

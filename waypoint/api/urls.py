@@ -15,7 +15,7 @@ from waypoint.api import errors
 from waypoint.api.auth import TokenAuth
 from waypoint.api.docs import Docs
 from waypoint.api.ratelimit import TokenRate
-from waypoint.api.routers import bulk, incidents, reference, stats, tokens
+from waypoint.api.routers import bulk, incidents, reference, returns, stats, tokens
 
 DESCRIPTION = """
 Waypoint's records of migrant smuggling, trafficking in persons and violence against migrants,
@@ -50,6 +50,7 @@ api.add_router("/tokens", tokens.router)
 api.add_router("/incidents", incidents.router)
 api.add_router("/reference", reference.router)
 api.add_router("/stats", stats.router)
+api.add_router("/returns", returns.router)
 api.add_router("", bulk.router)
 
 

@@ -47,7 +47,12 @@ class Coverage:
     organisation: Organisation
     period: str
     source: Source
-    version: int | None = None
+    #: The return the figures come from, for the source ``RETURN``.
+    ret: Return | None = None
+
+    @property
+    def version(self) -> int | None:
+        return self.ret.version if self.ret is not None else None
 
     def describe(self) -> str:
         values = {"organisation": self.organisation.code, "period": self.period}
@@ -92,7 +97,7 @@ def coverage(user: Any, questionnaire: Questionnaire, periods: Sequence[str]) ->
     for organisation, period in itertools.product(organisations_in_view(user), periods):
         ret = returns.get((organisation.pk, period))
         if ret is not None:
-            found.append(Coverage(organisation, period, Source.RETURN, ret.version))
+            found.append(Coverage(organisation, period, Source.RETURN, ret))
         elif organisation.pk in own:
             found.append(Coverage(organisation, period, Source.RECORDS))
         else:
@@ -136,15 +141,8 @@ def regional_table(
 
 
 def _figures(item: Coverage, indicator: Indicator) -> list[_Figure]:
-    if item.source is Source.RETURN and item.version is not None:
-        ret = (
-            Return.objects.current()
-            .filter(organisation=item.organisation, period=item.period, version=item.version)
-            .first()
-        )
-        if ret is None:
-            return []
-        values = ret.values.filter(indicator=indicator)
+    if item.source is Source.RETURN and item.ret is not None:
+        values = item.ret.values.filter(indicator=indicator)
         return [_Figure(v.categories, v.value, v.censored_below is not None) for v in values]
     if item.source is Source.RECORDS:
         entries = prefill.prefill(indicator, item.organisation, Period.parse(item.period))

@@ -29,6 +29,8 @@ from waypoint.api.models import ApiToken
 from waypoint.bulk.models import ImportJob
 from waypoint.cases.models import Incident, Label
 from waypoint.orgs.models import Organisation, Role, SharingAgreement
+from waypoint.returns import actions as return_actions
+from waypoint.returns.models import Questionnaire, ReportingCommunity, Return
 from waypoint.test import BaseTestCase
 from waypoint.web.models import SavedFilter
 from waypoint.web.tests.helpers import quiet
@@ -289,6 +291,68 @@ def saved_filter(persona: Persona, method: str, label: Any) -> int | tuple[int, 
 FILTER_OWNER = "own_analyst"
 
 
+# Aggregate returns. "own", "partner" and "other" form a reporting community; "own" and
+# "partner" submitted their returns for a period, "other" did not, so it reads neither (see
+# setUpTestData). Drafts and returns awaiting approval stay with "own".
+
+#: Who reads "own"'s submitted return: its members, and "partner" by reciprocity.
+READS_SUBMITTED = ("own", "own_named", "partner")
+
+
+def return_new(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Starting a return: for whoever records for an organisation; refused to anyone else.
+    (The POST here is empty, so the form comes back with its problems.)"""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 200 if records(persona) else 403
+
+
+def return_page(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """ "own"'s submitted return: its members and, by reciprocity, "partner" read it; to
+    "other", which has not submitted for the period, it does not exist."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not persona.signed_in:
+        return LOGIN
+    return 200 if persona.relation in READS_SUBMITTED else 404
+
+
+def _return_step(persona: Persona, answer: int | tuple[int, ...]) -> int | tuple[int, ...]:
+    """A step on a return of "own": its recorders take it, its other members are refused, and
+    to anyone else (even "partner", which reads a submitted one) the page does not exist."""
+    if not persona.signed_in:
+        return LOGIN
+    if persona.relation not in ("own", "own_named"):
+        return 404
+    return answer if records(persona) else 403
+
+
+def return_edit(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The figures form of "own"'s draft (the POST carries no action: the form comes back)."""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    return _return_step(persona, 200)
+
+
+def return_post(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Filling in or submitting "own"'s draft, or deciding on its return awaiting approval:
+    done or refused with a message, then back to the return (the decision POST carries no
+    decision)."""
+    if method != "POST":
+        return NOT_ALLOWED
+    return _return_step(persona, 302)
+
+
+def return_revise(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Revising "own"'s submitted return: the POST carries no reason, so the page comes back
+    saying why."""
+    if method != "POST":
+        return NOT_ALLOWED
+    return _return_step(persona, 200)
+
+
 # The REST API. Only members of an organisation hold tokens; everyone else is refused with 401
 # before anything else is looked at. An address answers a method it does not take with 405,
 # whoever asks.
@@ -381,6 +445,78 @@ def api_import(persona: Persona, method: str, label: Any) -> int | tuple[int, ..
     return 200 if persona.relation == "own" and persona.role in RECORDERS else 404
 
 
+def api_returns(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """The returns one reads, and starting one for the recorder's own organisation."""
+    if method not in ("GET", "POST"):
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    if method == "GET":
+        return 200
+    return 201 if records(persona) else 403
+
+
+def api_return(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """ "own"'s submitted return: read by its members and, by reciprocity, "partner"."""
+    if method != "GET":
+        return NOT_ALLOWED
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    return 200 if persona.relation in READS_SUBMITTED else 404
+
+
+def _api_return_step(persona: Persona, answer: int, reads: tuple[str, ...]) -> int:
+    """A write to a return of "own": its recorders make it, and whoever else reads the return
+    (``reads``) is refused; to anyone else it does not exist."""
+    if not holds_token(persona):
+        return NOT_AUTHENTICATED
+    if persona.relation not in reads:
+        return 404
+    return answer if persona.relation == "own" and records(persona) else 403
+
+
+def api_return_figures(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Replacing the figures of "own"'s draft."""
+    if method != "PUT":
+        return NOT_ALLOWED
+    return _api_return_step(persona, 200, ("own", "own_named"))
+
+
+def api_return_step(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Submitting "own"'s draft, or sending back its return awaiting approval."""
+    if method != "POST":
+        return NOT_ALLOWED
+    return _api_return_step(persona, 200, ("own", "own_named"))
+
+
+def api_return_approve(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Approving "own"'s return awaiting approval: anyone but the recorder who submitted it
+    (four eyes)."""
+    if method != "POST":
+        return NOT_ALLOWED
+    answer = 403 if persona.name == RETURN_SUBMITTER else 200
+    return _api_return_step(persona, answer, ("own", "own_named"))
+
+
+def api_return_revise(persona: Persona, method: str, label: Any) -> int | tuple[int, ...]:
+    """Revising "own"'s submitted return, which "partner" reads but may not change."""
+    if method != "POST":
+        return NOT_ALLOWED
+    return _api_return_step(persona, 201, READS_SUBMITTED)
+
+
+RETURN_SUBMITTER = "own_reporter"
+
+
+def return_document(url: str) -> dict[str, Any]:
+    """The body of a write to the returns API."""
+    if url.endswith("/figures"):
+        return {"figures": [{"indicator": "tip_victims_detected", "value": "4"}]}
+    if url.endswith("/revise"):
+        return {"reason": "matrix"}
+    return {"questionnaire": "annual", "period": "2030"}
+
+
 POLICY: dict[str, Expectation] = {
     "home": page,
     "incident_list": page,
@@ -418,6 +554,15 @@ POLICY: dict[str, Expectation] = {
     "statistics_explorer_download": page,
     "statistics_explorer_chart": page,
     "statistics_explorer_incidents": page,
+    # Aggregate returns: reciprocity decides who reads a submitted one (see return_page).
+    "returns": page,
+    "return_new": return_new,
+    "return_detail": return_page,
+    "return_edit": return_edit,
+    "return_prefill": return_post,
+    "return_submit": return_post,
+    "return_decide": return_post,
+    "return_revise": return_revise,
     "import_list": imports_page,
     "import_template": import_download,
     "import_job": import_job_page,
@@ -461,6 +606,14 @@ POLICY: dict[str, Expectation] = {
     "api:list_stats_tables": api_read,
     "api:get_stats_table": api_read,
     "api:explore_stats": api_read,
+    "api:list_returns": api_returns,
+    "api:create_return": api_returns,
+    "api:get_return": api_return,
+    "api:replace_return_figures": api_return_figures,
+    "api:submit_return": api_return_step,
+    "api:approve_return": api_return_approve,
+    "api:send_back_return": api_return_step,
+    "api:revise_return": api_return_revise,
 }
 
 
@@ -496,6 +649,7 @@ class AuthorizationMatrixTests(BaseTestCase):
     page_token: ApiToken
     saved_filter: SavedFilter
     job: ImportJob
+    returns: dict[str, Return]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -541,6 +695,36 @@ class AuthorizationMatrixTests(BaseTestCase):
         cls.job = ImportJob.objects.create(
             organisation=cls.org_a, created_by=cls.users["own_reporter"], file_name="m.csv"
         )
+        community = ReportingCommunity.objects.create(code="matrix", name="Matrix")
+        community.members.set(orgs.values())
+        cls.returns = {
+            # Read by "own" and, as it submitted for 2023 too, "partner".
+            "submitted": cls.matrix_return("own", "2023", "submitted"),
+            "partner": cls.matrix_return("partner", "2023", "submitted"),
+            "draft": cls.matrix_return("own", "2024", "draft"),
+            # Submitted by the page (for good: the matrix does not roll pages back).
+            "page_submit": cls.matrix_return("own", "2025", "draft"),
+            "api_submit": cls.matrix_return("own", "2022", "draft"),
+            "awaiting": cls.matrix_return("own", "2026", "awaiting_approval"),
+        }
+
+    @classmethod
+    def matrix_return(cls, relation: str, period: str, status: str) -> Return:
+        """A return of the relation's organisation without figures, drafted by its reporting
+        officer (``RETURN_SUBMITTER`` for "own") and approved by its administrator."""
+        drafter, approver = cls.users[f"{relation}_reporter"], cls.users[f"{relation}_org_admin"]
+        organisation = cls.org_a if relation == "own" else cls.org_b
+        ret = return_actions.start(
+            actor=drafter,
+            organisation=organisation,
+            questionnaire=Questionnaire.objects.get(code="annual"),
+            period=period,
+        )
+        if status != "draft":
+            return_actions.submit(actor=drafter, ret=ret)
+        if status == "submitted":
+            return_actions.approve(actor=approver, ret=ret)
+        return ret
 
     def setUp(self) -> None:
         super().setUp()
@@ -627,6 +811,18 @@ class AuthorizationMatrixTests(BaseTestCase):
                 "code": "ORG-A",
                 "record_id": self.incidents[Label.RED].public_id,
             },
+            "return_detail": {"return_id": self.returns["submitted"].public_id},
+            "return_edit": {"return_id": self.returns["draft"].public_id},
+            "return_prefill": {"return_id": self.returns["draft"].public_id},
+            "return_submit": {"return_id": self.returns["page_submit"].public_id},
+            "return_decide": {"return_id": self.returns["awaiting"].public_id},
+            "return_revise": {"return_id": self.returns["submitted"].public_id},
+            "api:get_return": {"return_id": self.returns["submitted"].public_id},
+            "api:replace_return_figures": {"return_id": self.returns["draft"].public_id},
+            "api:submit_return": {"return_id": self.returns["api_submit"].public_id},
+            "api:approve_return": {"return_id": self.returns["awaiting"].public_id},
+            "api:send_back_return": {"return_id": self.returns["awaiting"].public_id},
+            "api:revise_return": {"return_id": self.returns["submitted"].public_id},
         }
         # The incidents behind the explorer's first table's grand total.
         queries = {
@@ -659,6 +855,8 @@ class AuthorizationMatrixTests(BaseTestCase):
     def document_for(url: str, label: Any) -> dict[str, Any]:
         if "/tokens" in url:
             return {"name": "matrix"}
+        if "/returns" in url:
+            return return_document(url)
         return {
             "reference": f"M-{label}" if label else "M-NEW",
             "label": label or Label.RED,

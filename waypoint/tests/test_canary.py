@@ -35,7 +35,7 @@ from waypoint.vault.fields import BlindIndexField
 CANARY = "CANARY-91c4e7"
 LINK = re.compile(r'href="(/[^"#]*)"')
 NEVER_FOLLOW = ("/logout/", "/static/", "/i18n/")
-PAGE_LIMIT = 60
+PAGE_LIMIT = 80
 
 
 def protected_fields() -> dict[Any, list[str]]:

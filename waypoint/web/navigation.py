@@ -50,6 +50,7 @@ SECTIONS = (
     ),
     Section("import_list", _("Imports"), shown_to=_with_role(Role.REPORTER, Role.ORG_ADMIN)),
     Section("statistics", _("Statistics")),
+    Section("returns", _("Returns")),
     Section("org_admin", _("Administration"), shown_to=_with_role(Role.ORG_ADMIN)),
     Section("audit:events", _("Audit"), shown_to=_with_role(Role.AUDITOR)),
 )
