@@ -556,6 +556,7 @@ POLICY: dict[str, Expectation] = {
     "statistics_explorer_incidents": page,
     # Aggregate returns: reciprocity decides who reads a submitted one (see return_page).
     "returns": page,
+    "returns_regional": page,
     "return_new": return_new,
     "return_detail": return_page,
     "return_edit": return_edit,

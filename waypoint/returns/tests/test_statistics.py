@@ -134,3 +134,43 @@ class RegionalTableTests(StatisticsTestCase):
         # The female figure would follow from the total and the others: another one goes too.
         line = [protected.cell(code, "2022") for code in ("female", "male", "unknown", TOTAL)]
         self.assertGreaterEqual(sum(cell.suppressed for cell in line), 2)
+
+
+class RegionalPageTests(RegionalTableTests):
+    def page(self, query: str, user: Any = None) -> Any:
+        self.client.force_login(user or self.amara)
+        response = self.client.get(f"/returns/regional/{query}")
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_it_shows_the_table_and_who_reported_how(self) -> None:
+        self.submit(
+            self.bruno,
+            self.rita,
+            self.org_a,
+            "2022",
+            [entry(5), entry(3, sex="female"), entry(2, sex="male")],
+        )
+        query = "?questionnaire=annual&indicator=tip_victims_detected&breakdown=sex&period_from=2021&period_to=2022"
+        response = self.page(query)
+        protected = response.context["protected"]
+        self.assertTrue(protected.cell("female", "2022").suppressed)
+        self.assertTrue(response.context["grid"].rows)
+        self.assertContains(response, "return, version 1")
+        self.assertContains(response, "not reported")  # ORG-B in 2021
+
+    def test_it_says_what_it_cannot_answer(self) -> None:
+        response = self.page(
+            "?questionnaire=annual&indicator=tip_victims_detected&breakdown=border_type"
+            "&period_from=2022&period_to=2022"
+        )
+        self.assertIsNone(response.context.get("protected"))
+        self.assertContains(response, "This indicator is not broken down by border type.")
+        response = self.page(
+            "?questionnaire=annual&indicator=tip_victims_detected&period_from=2022-Q1&period_to=2022-Q2"
+        )
+        self.assertContains(response, "Give two periods of the questionnaire")
+
+    def test_the_first_visit_asks_what_to_count(self) -> None:
+        response = self.page("")
+        self.assertContains(response, "Choose an indicator and the periods above.")
