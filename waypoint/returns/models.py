@@ -143,7 +143,7 @@ class ReportingCommunity(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     members = models.ManyToManyField(Organisation, related_name="reporting_communities")
-    window = models.PositiveSmallIntegerField(_("earlier periods opened"), default=0)
+    window = models.PositiveSmallIntegerField(_("later periods opened"), default=0)
 
     field_classes: ClassVar[dict[str, FieldClass]] = dict.fromkeys(
         ("id", "code", "name", "members", "window"), INTERNAL

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('window', models.PositiveSmallIntegerField(default=0, verbose_name='earlier periods opened')),
+                ('window', models.PositiveSmallIntegerField(default=0, verbose_name='later periods opened')),
                 ('members', models.ManyToManyField(related_name='reporting_communities', to='orgs.organisation')),
             ],
             options={
