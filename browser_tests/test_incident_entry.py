@@ -162,6 +162,10 @@ class IncidentEntryJourney(BrowserTestCase):
         page.get_by_role("button", name="Add a person").focus()
         page.keyboard.press("Enter")
         expect(page.locator("#id_person-1-role")).to_be_focused()
+        # The new person's card settles (htmx swaps it in) before the next key, as a person
+        # would see it; on a loaded machine a Tab pressed earlier can land before the swap.
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("#id_person-1-role")).to_be_focused()
         page.keyboard.press("Tab")
         expect(page.locator("#id_person-1-sex")).to_be_focused()
 

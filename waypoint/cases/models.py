@@ -642,6 +642,8 @@ class PersonIdentifier(models.Model):
     }
 
     class Meta:
+        # Documents and exports list a person's identifiers in the order they were recorded.
+        ordering = ["id"]
         verbose_name = _("personal identifier")
 
     def sealing_organisation_id(self) -> int:
@@ -1057,6 +1059,8 @@ class Selector(models.Model):
     }
 
     class Meta:
+        # Documents and exports list an incident's selectors in the order they were recorded.
+        ordering = ["id"]
         verbose_name = _("selector")
 
     def sealing_organisation_id(self) -> int:
