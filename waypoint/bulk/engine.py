@@ -41,7 +41,7 @@ from waypoint.bulk.formulas import neutralise
 from waypoint.bulk.mapping import Issue, SourceRecord, text_of
 from waypoint.bulk.models import ImportedRecord, ImportJob
 from waypoint.bulk.sources import SourceError, open_tables
-from waypoint.cases import writing
+from waypoint.cases import instances, writing
 from waypoint.cases.models import (
     Incident,
     Label,
@@ -61,6 +61,9 @@ BATCH = 500
 T = TypeVar("T")
 #: Problems kept in memory and in the job row; the CSV report has them all.
 ERRORS_KEPT = 1000
+#: The label that names the importer among the users who may see a record (an enum member is
+#: slow to look up for every record).
+_AMBER_STRICT = Label.AMBER_STRICT.value
 #: Fields of an incident an import does not change on an existing record.
 KEPT_ON_UPDATE = frozenset(
     {"id", "public_id", "owner", "created_by", "created_at", "updated_at", "label", "status"}
@@ -189,6 +192,7 @@ class _Run:
             report,
         )
         self.expected = expected
+        self.actor_id, self.organisation_id = actor.pk, organisation.pk
         self.seen: dict[str, int] = {}
         self.index_key = keys.index_key()
         self.now = timezone.now()
@@ -238,7 +242,7 @@ class _Run:
         if issues:
             return _Prepared(record.reference, len(record.rows), issues, rows=record.rows)
         assert record.draft is not None
-        rows = _as_record(record.draft, self.actor, self.organisation, self.now)
+        rows = _as_record(record.draft, self.actor_id, self.organisation_id, self.now)
         return _Prepared(
             record.reference,
             len(record.rows),
@@ -463,12 +467,32 @@ def _existing(organisation: Organisation, references: list[str]) -> dict[str, tu
     """Reference → (incident id, fingerprint of its last import) for references already used.
 
     An import writes for its own organisation, and a reference is unique within it whoever may
-    see the record, so this look-up is by owner rather than through the visibility rule.
+    see the record, so this look-up is by owner rather than through the visibility rule. It is
+    plain SQL: the ORM prepared each of a batch's references one by one, which cost more than
+    the query itself.
     """
-    rows = Incident.objects.filter(owner=organisation, reference__in=references).values_list(
-        "reference", "pk", "import_record__fingerprint"
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_existing_sql(len(references)), [organisation.pk, *references])
+        rows = cursor.fetchall()
     return {reference: (pk, fingerprint or "") for reference, pk, fingerprint in rows}
+
+
+@functools.lru_cache(maxsize=8)
+def _existing_sql(count: int) -> str:
+    def column(model: type[models.Model], name: str) -> str:
+        columns = {field.name: str(field.column) for field in model._meta.concrete_fields}
+        return connection.ops.quote_name(columns[name])
+
+    incidents = connection.ops.quote_name(Incident._meta.db_table)
+    records = connection.ops.quote_name(ImportedRecord._meta.db_table)
+    reference, incident_id = column(Incident, "reference"), column(Incident, "id")
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT i.{reference}, i.{incident_id}, r.{column(ImportedRecord, 'fingerprint')} "
+        f"FROM {incidents} i LEFT OUTER JOIN {records} r "
+        f"ON r.{column(ImportedRecord, 'incident')} = i.{incident_id} "
+        f"WHERE i.{column(Incident, 'owner')} = %s AND i.{reference} IN ({marks})"
+    )
 
 
 # Fingerprints -------------------------------------------------------------------------------
@@ -486,35 +510,53 @@ SKIPPED |= {"label"}
 def _fingerprint(rows: writing.IncidentRecord, draft: IncidentDraft, index_key: bytes) -> str:
     """A keyed hash of everything the file says about the incident: every value but links, ids
     and what an import never changes, in the models' field order."""
+    compared = _compared()
+    person, identifier = compared[Person], compared[PersonIdentifier]
+    victimisation, offender = compared[Victimisation], compared[OffenderRecord]
     content = (
-        _compared(rows.incident, Incident),
+        compared[Incident](rows.incident),
         [
             (
-                _compared(person.person, Person),
-                [_compared(row, PersonIdentifier) for row in person.identifiers],
-                person.victimisation and _compared(person.victimisation, Victimisation),
-                person.offender and _compared(person.offender, OffenderRecord),
-                [(step.stage, step.effective_on, step.note) for step in person_draft.stages],
+                person(row.person),
+                [identifier(each) for each in row.identifiers] if row.identifiers else [],
+                row.victimisation and victimisation(row.victimisation),
+                row.offender and offender(row.offender),
+                [(step.stage, step.effective_on, step.note) for step in person_draft.stages]
+                if person_draft.stages
+                else [],
             )
-            for person, person_draft in zip(rows.persons, draft.persons, strict=True)
+            for row, person_draft in zip(rows.persons, draft.persons, strict=True)
         ],
-        [_compared(leg, RouteLeg) for leg in rows.legs],
-        [(_compared(row, Selector), index) for row, index in rows.selectors],
+        [compared[RouteLeg](leg) for leg in rows.legs],
+        [(compared[Selector](row), index) for row, index in rows.selectors],
     )
     # The repr of codes, numbers, dates and lists of them is canonical, and far cheaper than
     # JSON with sorted keys.
     return crypto.blind_index(index_key, "import-fingerprint/2", repr(content))
 
 
-def _compared(row: dict[str, Any], model: type[models.Model]) -> tuple[Any, ...]:
-    return _compared_values(model)(row)
-
-
 @functools.cache
+def _compared() -> dict[type[models.Model], Callable[[dict[str, Any]], tuple[Any, ...]]]:
+    """Per model, what its fingerprint compares of a row, in field order."""
+    return {model: _compared_values(model) for model in FINGERPRINTED}
+
+
 def _compared_values(model: type[models.Model]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     names = [name for name in _attnames(model) if name not in SKIPPED]
     assert len(names) > 1, model  # itemgetter of one name answers a value, not a tuple
     return operator.itemgetter(*names)
+
+
+#: The models whose rows an import fingerprints.
+FINGERPRINTED = (
+    Incident,
+    Person,
+    PersonIdentifier,
+    Victimisation,
+    OffenderRecord,
+    RouteLeg,
+    Selector,
+)
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -535,7 +577,7 @@ class _Writer:
     def create(self, record: writing.IncidentRecord, fingerprint: str) -> None:
         incident_id = writing.add_record(record, self.tables)
         self.fingerprints.append((incident_id, fingerprint, self.job_id))
-        if record.incident["label"] == Label.AMBER_STRICT:
+        if record.incident["label"] == _AMBER_STRICT:
             self.strict.append((incident_id, self.actor.pk))
 
     def update(self, incident_id: int, source: _Prepared) -> None:
@@ -614,23 +656,21 @@ def _keep_person_ids(
 
 
 def _as_record(
-    draft: IncidentDraft, actor: Any, organisation: Organisation, now: datetime.datetime
+    draft: IncidentDraft, actor_id: int, owner_id: int, now: datetime.datetime
 ) -> writing.IncidentRecord:
     incident = _row(draft.incident)
-    incident.update(
-        owner_id=organisation.pk, created_by_id=actor.pk, created_at=now, updated_at=now
-    )
+    incident.update(owner_id=owner_id, created_by_id=actor_id, created_at=now, updated_at=now)
     history = [
         {
-            "public_id": uuid.uuid4(),
+            "public_id": instances.uuid4(),
             "from_status": "",
             "to_status": draft.incident.status,
-            "actor_id": actor.pk,
+            "actor_id": actor_id,
             "at": now,
             "reason": "",
         }
     ]
-    persons = [_person_record(person, actor, now) for person in draft.persons]
+    persons = [_person_record(person, actor_id, now) for person in draft.persons]
     selectors = [(_row(s.selector), s.person_index) for s in draft.selectors]
     return writing.IncidentRecord(
         incident=incident,
@@ -641,18 +681,20 @@ def _as_record(
     )
 
 
-def _person_record(draft: PersonDraft, actor: Any, now: datetime.datetime) -> writing.PersonRecord:
+def _person_record(
+    draft: PersonDraft, actor_id: int, now: datetime.datetime
+) -> writing.PersonRecord:
     stages = []
     if draft.offender is not None:
         previous = ""
         for step in draft.stages or [StageStep(draft.offender.stage)]:
             stages.append(
                 {
-                    "public_id": uuid.uuid4(),
+                    "public_id": instances.uuid4(),
                     "from_stage": previous,
                     "to_stage": step.stage,
                     "effective_on": step.effective_on,
-                    "actor_id": actor.pk,
+                    "actor_id": actor_id,
                     "recorded_at": now,
                     "note": step.note,
                 }
@@ -668,8 +710,13 @@ def _person_record(draft: PersonDraft, actor: Any, now: datetime.datetime) -> wr
 
 
 def _row(instance: models.Model) -> dict[str, Any]:
-    values = instance.__dict__
-    return {attname: values[attname] for attname in _attnames(type(instance))}
+    """The instance's attributes, as the row to write.
+
+    Every concrete field's attname is among them (``Model()`` and ``instances.build`` set them
+    all), and the writer and the fingerprint read only those: the draft is not used again, so
+    its attributes serve as the row rather than a copy made for each of a file's rows.
+    """
+    return instance.__dict__
 
 
 @functools.cache

@@ -63,6 +63,40 @@ class Cell:
         return f"Cell({self.file!r}, {self.sheet!r}, {self.row}, {self.column!r}, {self.value!r})"
 
 
+class PartCells:
+    """Where one part of a record (the incident, a person, a leg) was read: its row and the
+    table's columns of the part.
+
+    It stands for the cells of the part's values, which are made only when a broken rule asks
+    where a value came from (most records break none), rather than one for every value read.
+    """
+
+    __slots__ = ("columns", "note", "row")
+
+    def __init__(self, row: Row, columns: Mapping[str, tuple[str, str]], note: bool) -> None:
+        #: Field → (column, header as written), in the table's order.
+        self.columns = columns
+        #: Whether the part's first filled cell answers for the part as a whole.
+        self.note = note
+        self.row = row
+
+    def find(self, below: str) -> Cell | None:
+        """The cell of the value that ``below`` (``sex``) names; with ``note``, failing that,
+        the part's first filled cell."""
+        column = self.columns.get(below.partition(".")[0])
+        if column is not None and (cell := self._cell(*column)) is not None:
+            return cell
+        if self.note:
+            for name, written in self.columns.values():
+                if (cell := self._cell(name, written)) is not None:
+                    return cell
+        return None
+
+    def _cell(self, name: str, written: str) -> Cell | None:
+        raw = self.row.values.get(name)
+        return None if is_blank(raw) else Cell(self.row, written, raw)
+
+
 @dataclass(frozen=True)
 class Issue:
     """One line of an import report."""
@@ -125,28 +159,43 @@ class SourceRecord:
     issues: list[Issue] = field(default_factory=list)
     #: Path of a value in the draft (``incident.country``, ``persons[2].sex``) → its cell.
     provenance: dict[str, Cell] = field(default_factory=dict)
+    #: Path of a part of the draft (``persons[2]``) → where its values were read.
+    parts: dict[str, PartCells] = field(default_factory=dict)
     #: Persons' own keys in the file (``person_ref``), by position, to keep their ids on update.
     person_keys: list[str] = field(default_factory=list)
     #: The incident fields the file has columns for; an update changes only those (None: all).
     incident_fields: frozenset[str] | None = None
 
     def locate(self, path: str) -> Cell | None:
-        """The cell behind a validation path, or behind its nearest enclosing path."""
+        """The cell behind a validation path, or behind its nearest enclosing path.
+
+        At each path, a part read there answers first (for the value below it that the path
+        names), then a cell noted there.
+        """
+        below = ""
         while path:
+            part = self.parts.get(path)
+            if part is not None and (cell := part.find(below)) is not None:
+                return cell
             if path in self.provenance:
                 return self.provenance[path]
-            path = path.rpartition(".")[0]
+            path, _, last = path.rpartition(".")
+            below = f"{last}.{below}" if below else last
         return None
 
 
 class RecordBuilder:
     """Collects values, provenance and rejected cells for one record."""
 
-    def __init__(self, reference: str) -> None:
+    def __init__(self, reference: str, language: str | None = None) -> None:
         self.reference = reference
         self.rows: list[Row] = []
         self.issues: list[Issue] = []
         self.provenance: dict[str, Cell] = {}
+        self.parts: dict[str, PartCells] = {}
+        #: The language of the reasons a rejection gives (the current one unless a reader that
+        #: asked once per file says).
+        self.language = language or get_language()
 
     def add_row(self, row: Row) -> None:
         if not self.rows or self.rows[-1] is not row:
@@ -171,7 +220,7 @@ class RecordBuilder:
             return None
         written = (columns or {}).get(column, column)
         self.provenance[path] = Cell(row, written, raw)
-        outcome = _converted(convert, raw)
+        outcome = converted(convert, raw, outcomes_of(convert, self.language))
         if isinstance(outcome, Rejected):
             self.reject(row, written, raw, outcome.reason, outcome.accepted, outcome.code)
             return None
@@ -212,42 +261,76 @@ class RecordBuilder:
             draft=draft,
             issues=self.issues,
             provenance=self.provenance,
+            parts=self.parts,
             person_keys=list(person_keys),
         )
 
 
-#: Converted values by (converter, cell): files repeat the same codes and dates on every row.
-_CONVERTED: dict[tuple[Any, ...], Any] = {}
+#: Remembered outcomes by (converter, language), each by cell: files repeat the same codes and
+#: dates on every row. A rejection's reason is written in the language of the import's user.
+_CONVERTED: dict[tuple[Callable[[Any], Any], str | None], dict[Any, Any]] = {}
+#: Outcomes remembered across all converters before they are all forgotten.
 _CONVERTED_LIMIT = 200_000
+_remembered = 0
 
 
-def _converted(convert: Callable[[Any], Any], raw: Any) -> Any:
-    """``convert(raw)``, or the ``Rejected`` it raised, remembered for short values."""
+def outcomes_of(convert: Callable[[Any], Any], language: str | None = None) -> dict[Any, Any]:
+    """The remembered outcomes of ``convert`` in ``language`` (the current one by default).
+
+    A reader that converts many cells asks for this once and passes it to ``converted``.
+    """
+    key = (convert, language or get_language())
+    outcomes = _CONVERTED.get(key)
+    if outcomes is None:
+        outcomes = _CONVERTED[key] = {}
+    return outcomes
+
+
+def converted(convert: Callable[[Any], Any], raw: Any, outcomes: dict[Any, Any] | None) -> Any:
+    """``convert(raw)``, or the ``Rejected`` it raised, remembered in ``outcomes`` for short
+    values (``None``: for a column whose values differ on every row, never)."""
+    if outcomes is None or (key := _key_of(raw)) is None:
+        return _outcome(convert, raw)
+    outcome = outcomes.get(key, _UNSEEN)
+    if outcome is _UNSEEN:
+        outcome = _outcome(convert, raw)
+        _remember(outcomes, key, outcome)
+    # A list is the record's own to change.
+    return list(outcome) if type(outcome) is list else outcome
+
+
+def _key_of(raw: Any) -> Any:
+    """What a cell's outcome is remembered by: text itself, other values with their type (True
+    == 1 and 1.0 == 1, but a workbook's TRUE is not a whole number); None for long text, lists
+    and objects."""
     kind = type(raw)
-    # The type is part of the key: True == 1 and 1.0 == 1, but a workbook's TRUE is not a
-    # whole number.
-    # The language too: a rejection's reason is written in the language of the import's user.
-    memorable = kind in _MEMORABLE and (kind is not str or len(raw) <= 64)
-    key = (convert, kind, raw, get_language()) if memorable else None
-    if key is not None:
-        outcome = _CONVERTED.get(key, _UNSEEN)
-        if outcome is not _UNSEEN:
-            return list(outcome) if type(outcome) is list else outcome
+    if kind is str:
+        return raw if len(raw) <= 64 else None
+    return (kind, raw) if kind in _MEMORABLE else None
+
+
+def _outcome(convert: Callable[[Any], Any], raw: Any) -> Any:
     try:
-        outcome = convert(raw)
+        return convert(raw)
     except Rejected as rejection:
-        outcome = rejection
-    if key is not None:
-        if len(_CONVERTED) >= _CONVERTED_LIMIT:
-            _CONVERTED.clear()
-        _CONVERTED[key] = outcome
-        return list(outcome) if isinstance(outcome, list) else outcome
-    return outcome
+        return rejection
+
+
+def _remember(outcomes: dict[Any, Any], key: Any, outcome: Any) -> None:
+    global _remembered
+    if _remembered >= _CONVERTED_LIMIT:
+        # Emptied in place: readers hold on to the dicts they were given.
+        for remembered in _CONVERTED.values():
+            remembered.clear()
+        _remembered = 0
+    outcomes[key] = outcome
+    _remembered += 1
 
 
 _UNSEEN = object()
-#: Cell types whose conversion is remembered: what files hold, other than lists and objects.
-_MEMORABLE = frozenset({str, int, float, bool, datetime.date, datetime.datetime, decimal.Decimal})
+#: Cell types other than text whose conversion is remembered: what files hold, other than lists
+#: and objects.
+_MEMORABLE = frozenset({int, float, bool, datetime.date, datetime.datetime, decimal.Decimal})
 
 
 def is_blank(raw: Any) -> bool:
@@ -255,6 +338,8 @@ def is_blank(raw: Any) -> bool:
 
 
 def text_of(raw: Any) -> str:
+    if type(raw) is str:
+        return raw.strip()
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
@@ -784,7 +869,9 @@ def _checked(latitude: float, longitude: float) -> tuple[float, float]:
 
 
 def clear_caches() -> None:
+    global _remembered
     _country_names.cache_clear()
     _CONVERTED.clear()
+    _remembered = 0
     country_index.cache_clear()
     term_index.cache_clear()

@@ -14,7 +14,9 @@ import copy
 import datetime
 import decimal
 import itertools
-from collections.abc import Iterator
+import operator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,13 +104,13 @@ def validate(draft: IncidentDraft) -> list[Problem]:
     problems += _row_problems(
         "incident",
         draft.incident,
-        exclude=["created_by"] if has_owner else ["owner", "created_by"],
+        exclude=("created_by",) if has_owner else ("owner", "created_by"),
         unique=has_owner,
     )
     for index, person_draft in enumerate(draft.persons, start=1):
         problems += _person_problems(f"persons[{index}]", person_draft, draft.incident)
     for index, leg in enumerate(draft.legs, start=1):
-        problems += _row_problems(f"legs[{index}]", leg, exclude=["incident"])
+        problems += _row_problems(f"legs[{index}]", leg, exclude=("incident",))
     problems += _route_problems(draft.legs)
     problems += _count_problems(draft)
     for index, selector_draft in enumerate(draft.selectors, start=1):
@@ -123,16 +125,16 @@ def check(draft: IncidentDraft) -> None:
 
 
 def _row_problems(
-    path: str, instance: models.Model, exclude: list[str], unique: bool = False
+    path: str, instance: models.Model, exclude: tuple[str, ...], unique: bool = False
 ) -> list[Problem]:
     try:
-        full_clean(instance, exclude=set(exclude), unique=unique)
+        full_clean(instance, exclude=exclude, unique=unique)
     except ValidationError as error:
         return list(_flatten(path, error))
     return []
 
 
-def full_clean(instance: models.Model, exclude: set[str], unique: bool) -> None:
+def full_clean(instance: models.Model, exclude: tuple[str, ...], unique: bool) -> None:
     """``Model.full_clean`` with each field's cleaning remembered per value.
 
     A bulk import checks the same few codes, counts and dates hundreds of thousands of times;
@@ -149,10 +151,10 @@ def full_clean(instance: models.Model, exclude: set[str], unique: bool) -> None:
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if unique:
-        exclude = exclude | {name for name in errors if name != NON_FIELD_ERRORS}
+        passed = {*exclude, *(name for name in errors if name != NON_FIELD_ERRORS)}
         for check in (instance.validate_unique, instance.validate_constraints):
             try:
-                check(exclude=exclude)
+                check(exclude=passed)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
     if errors:
@@ -161,41 +163,104 @@ def full_clean(instance: models.Model, exclude: set[str], unique: bool) -> None:
 
 #: Per field, its remembered outcomes by value; per model and excluded fields, what to clean.
 _CLEANED: dict[models.Field, dict[Any, Any]] = {}
-_PLANS: dict[tuple[type[models.Model], frozenset[str]], list[tuple[Any, ...]]] = {}
+_PLANS: dict[tuple[type[models.Model], tuple[str, ...]], _FieldPlan] = {}
 _CLEANED_LIMIT = 20_000
 #: The day the remembered outcomes hold for: a date may be refused for lying in the future.
 _cleaned_on: list[datetime.date] = []
+#: Until when (``time.time()``) the day need not be asked for again.
+_cleaned_until: list[float] = [0.0]
 
 
-def _field_plan(model: type[models.Model], exclude: set[str]) -> list[tuple[Any, ...]]:
-    """(name, attname, blank, field, remembered outcomes) of each field to clean."""
-    key = (model, frozenset(exclude))
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan = _PLANS[key] = [
-            (f.name, f.attname, f.blank, f, _CLEANED.setdefault(f, {}))
+class _FieldPlan:
+    """The fields of a model to clean, and the defaults that need no cleaning.
+
+    An instance holds the very object its field's default is (``Model()`` and
+    ``instances.build`` both take it from ``Field.get_default()``) for most fields of a record
+    read from a file. When cleaning that object changes nothing and finds nothing, a field
+    still holding it is passed over, found among the fields in one pass in C rather than by
+    the loop below, which runs for every field of every row of an import.
+    """
+
+    def __init__(self, model: type[models.Model], exclude: frozenset[str]) -> None:
+        fields = [
+            f
             for f in model._meta.fields
             if f.name not in exclude
             # An id the database or uuid4 gives is valid by construction.
             and not (isinstance(f, models.UUIDField | models.AutoField) and not f.editable)
         ]
+        #: (name, attname, blank, field, remembered outcomes) of each field to clean.
+        self.entries = [(f.name, f.attname, f.blank, f, _CLEANED.setdefault(f, {})) for f in fields]
         # The emptiness test below is Django's usual one.
-        assert all(tuple(entry[3].empty_values) == tuple(EMPTY_VALUES) for entry in plan)
+        assert all(tuple(f.empty_values) == tuple(EMPTY_VALUES) for f in fields)
+        attnames = [f.attname for f in fields]
+        self.values: Callable[[dict[str, Any]], Iterable[Any]] = (
+            operator.itemgetter(*attnames) if len(attnames) > 1 else _one_of(attnames)
+        )
+        self.defaults = tuple(_clean_default(f) for f in fields)
+
+    def to_clean(self, values: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        """The entries of the fields whose value is not a default known to be clean."""
+        return itertools.compress(
+            self.entries, map(operator.is_not, self.values(values), self.defaults)
+        )
+
+
+def _one_of(attnames: list[str]) -> Callable[[dict[str, Any]], Iterable[Any]]:
+    # itemgetter of one name answers a value, not a tuple (and of none, nothing).
+    return lambda values: tuple(values[attname] for attname in attnames)
+
+
+#: Held by no field: the field is cleaned whatever it holds.
+_ALWAYS = object()
+
+
+def _clean_default(model_field: models.Field) -> Any:
+    """The field's default object, when cleaning it leaves it as it is and raises nothing."""
+    if model_field.has_default() and callable(model_field.default):
+        return _ALWAYS  # a new object each time (a list), never the same one
+    default = model_field.get_default()
+    if default is not None and not isinstance(default, _IMMUTABLE):
+        return _ALWAYS
+    try:
+        cleaned = model_field.clean(default, None)
+    except Exception:
+        # Not clean (a required field left blank), or not without an instance: cleaned each
+        # time, as before.
+        return _ALWAYS
+    return default if cleaned is default else _ALWAYS
+
+
+#: Defaults that may be shared by every instance (text and codes, numbers, dates).
+_IMMUTABLE = (str, int, float, decimal.Decimal, datetime.date)
+
+
+def _field_plan(model: type[models.Model], exclude: tuple[str, ...]) -> _FieldPlan:
+    key = (model, exclude)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _FieldPlan(model, frozenset(exclude))
     return plan
 
 
 def _forget_other_days() -> None:
+    if time.time() < _cleaned_until[0]:
+        return  # the same day: asking for the date for every record cost more than this
     today = datetime.date.today()
     if _cleaned_on != [today]:
         for cleaned in _CLEANED.values():
             cleaned.clear()
+        _PLANS.clear()
         _cleaned_on[:] = [today]
+    midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+    _cleaned_until[0] = midnight.timestamp()  # local time, as date.today() reads it
 
 
-def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
+def _clean_fields(instance: models.Model, exclude: tuple[str, ...]) -> None:
     errors = {}
     values = instance.__dict__
-    for name, attname, blank, model_field, cleaned in _field_plan(type(instance), exclude):
+    plan = _PLANS.get((type(instance), exclude)) or _field_plan(type(instance), exclude)
+    for name, attname, blank, model_field, cleaned in plan.to_clean(values):
         raw = values[attname]
         kind = type(raw)
         if blank and (raw is None or raw == "" or (kind in _CONTAINERS and not raw)):
@@ -206,14 +271,16 @@ def _clean_fields(instance: models.Model, exclude: set[str]) -> None:
         if kind in _PLAIN:
             outcome = cleaned.get((kind, raw), _UNSEEN)
         elif kind is list:
-            with contextlib.suppress(TypeError):
+            try:
                 outcome = cleaned.get((list, *raw), _UNSEEN)
+            except TypeError:  # an item that cannot be hashed: cleaned, not remembered
+                outcome = _UNSEEN
         if outcome is _UNSEEN:
             outcome = _clean_field(model_field, raw, instance, cleaned)
         if isinstance(outcome, ValidationError):
             errors[name] = outcome.error_list
         elif kind is list:
-            values[attname] = copy.copy(outcome)
+            values[attname] = outcome.copy() if type(outcome) is list else copy.copy(outcome)
         else:
             values[attname] = outcome
     if errors:
@@ -267,13 +334,13 @@ def _flatten_one(where: str, error: ValidationError) -> Iterator[Problem]:
 
 def _person_problems(path: str, draft: PersonDraft, incident: Incident) -> list[Problem]:
     person = draft.person
-    problems = _row_problems(path, person, exclude=["incident"])
+    problems = _row_problems(path, person, exclude=("incident",))
     for index, identifier in enumerate(draft.identifiers, start=1):
-        problems += _row_problems(f"{path}.identifiers[{index}]", identifier, exclude=["person"])
+        problems += _row_problems(f"{path}.identifiers[{index}]", identifier, exclude=("person",))
     if draft.victimisation is not None:
-        problems += _row_problems(f"{path}.victimisation", draft.victimisation, ["person"])
+        problems += _row_problems(f"{path}.victimisation", draft.victimisation, ("person",))
     if draft.offender is not None:
-        problems += _row_problems(f"{path}.offender", draft.offender, ["person"])
+        problems += _row_problems(f"{path}.offender", draft.offender, ("person",))
     problems += _role_problems(path, draft, incident)
     problems += _stage_problems(f"{path}.offender", draft, incident)
     return problems
@@ -282,7 +349,7 @@ def _person_problems(path: str, draft: PersonDraft, incident: Incident) -> list[
 def _role_problems(path: str, draft: PersonDraft, incident: Incident) -> list[Problem]:
     role, problems = draft.person.role, []
     needed = ROLES_NEEDING_KIND.get(role)
-    if needed and not needed & set(incident.kinds):
+    if needed and needed.isdisjoint(incident.kinds):
         problems.append(
             Problem(
                 f"{path}.role",
@@ -549,7 +616,7 @@ def _count_problems(draft: IncidentDraft) -> list[Problem]:
 
 
 def _selector_problems(path: str, draft: SelectorDraft, incident: IncidentDraft) -> list[Problem]:
-    problems = _row_problems(path, draft.selector, exclude=["incident", "person"])
+    problems = _row_problems(path, draft.selector, exclude=("incident", "person"))
     index = draft.person_index
     if index is not None and not 0 <= index < len(incident.persons):
         problems.append(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import gc
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -84,15 +84,24 @@ class IncidentRecord:
 
 
 class Table:
-    """One prepared INSERT and the rows waiting for it."""
+    """The INSERT into one table and the rows waiting for it."""
 
     def __init__(self, model: type[models.Model], sealer: BulkSealer) -> None:
         fields = model._meta.concrete_fields
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(field.column)) for field in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        self.insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+        self.sql = self.insert + "(" + ", ".join(["%s"] * len(fields)) + ")"
         self.defaults = {field.attname: _default(field) for field in fields}
+        self.quote_value = connection.schema_editor().quote_value
+        #: Position → (default text, its literal) of the columns whose default is text (a
+        #: sealed column's only when empty: its rows hold tokens, never the plaintext).
+        self.default_texts: dict[int, tuple[str, str]] = {}
+        for index, model_field in enumerate(fields):
+            default = self.defaults[model_field.attname]
+            sealed = isinstance(model_field, SealedTextField)
+            if isinstance(default, str) and not (sealed and default):
+                self.default_texts[index] = (default, self._sql_literal(default))
         self.values = itemgetter(*(field.attname for field in fields))
         self.adapters = [
             (index, adapter)
@@ -117,13 +126,11 @@ class Table:
         self.written = 0
         self.ids = _id_source(model)
 
-    def add(self, row: dict[str, Any], owner: int, **links: int | None) -> int:
-        """Queue a row of the ``owner`` organisation under the next free id, with its links to
-        rows queued before; answer the id."""
+    def add(self, row: dict[str, Any], owner: int) -> int:
+        """Queue a row of the ``owner`` organisation under the next free id (its links to rows
+        queued before are set in it); answer the id."""
         row_id = next(self.ids)
         row["id"] = row_id
-        if links:
-            row.update(links)
         try:
             values = list(self.values(row))
         except KeyError:
@@ -151,9 +158,53 @@ class Table:
 
     def flush(self, cursor: Any) -> None:
         if self.rows:
-            cursor.executemany(self.sql, self.rows)
+            cursor.executemany(*self._statement(self.rows))
             self.written += len(self.rows)
             self.rows = []
+
+    def _statement(self, rows: list[list[Any]]) -> tuple[str, Sequence[Sequence[Any]]]:
+        """The INSERT of ``rows`` and the values to bind: a column holding the same number,
+        flag or nothing in every row, or its field's default text, is written into the
+        statement once instead.
+
+        Most of a record's columns hold such values, and binding one to the statement for
+        each row cost about as much as inserting it. Text read from a file is always bound.
+        """
+        columns = list(zip(*rows, strict=True))
+        literals = {}
+        for index, column in enumerate(columns):
+            literal = self._literal(index, column[0])
+            if (
+                literal is not None
+                and column.count(column[0]) == len(column)
+                # Equal is not enough: 0 == False, but a flag is written as a flag.
+                and len(set(map(type, column))) == 1
+            ):
+                literals[index] = literal
+        if not literals:
+            return self.sql, rows
+        marks = ", ".join(literals.get(index, "%s") for index in range(len(columns)))
+        bound = [column for index, column in enumerate(columns) if index not in literals]
+        return f"{self.insert}({marks})", list(zip(*bound, strict=True))
+
+    def _literal(self, index: int, value: Any) -> str | None:
+        """``value`` as SQL, when it is a number, a flag, nothing or the default text of the
+        column at ``index``; None otherwise."""
+        if value is None:
+            return "NULL"
+        kind = type(value)
+        if kind is int or kind is bool:
+            return self._sql_literal(value)
+        if kind is str and index in self.default_texts:
+            default, literal = self.default_texts[index]
+            if value == default:
+                return literal
+        return None
+
+    def _sql_literal(self, value: Any) -> str:
+        # The backend's own quoting, as migrations write defaults; a % doubled, as in any
+        # statement that is given parameters.
+        return str(self.quote_value(value)).replace("%", "%%")
 
 
 def _id_source(model: type[models.Model]) -> Iterator[int]:
@@ -213,11 +264,26 @@ def _json_adapter(field: models.JSONField) -> Callable[[Any], Any]:
 def _datetime_adapter() -> Callable[[Any], Any]:
     adapt = connection.ops.adapt_datetimefield_value
     if connection.vendor != "sqlite" or connection.timezone != datetime.UTC:
-        return adapt
-    # SQLite stores naive UTC text; the generator's datetimes are in UTC already.
-    return lambda value: (
-        str(value.replace(tzinfo=None)) if value.tzinfo is datetime.UTC else adapt(value)
-    )
+        return _same_as_last(adapt)
+
+    def utc_text(value: datetime.datetime) -> Any:
+        # SQLite stores naive UTC text; the generator's datetimes are in UTC already.
+        return str(value.replace(tzinfo=None)) if value.tzinfo is datetime.UTC else adapt(value)
+
+    return _same_as_last(utc_text)
+
+
+def _same_as_last(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``adapt``, answering at once for the object it was given last: the rows a writer
+    queues together share their timestamps (created, updated, the first status change)."""
+    last: list[Any] = [None, None]
+
+    def adapted(value: Any) -> Any:
+        if value is not last[0]:
+            last[:] = value, adapt(value)
+        return last[1]
+
+    return adapted
 
 
 def _default(field: models.Field) -> Any:
@@ -302,22 +368,30 @@ def add_record(
     if incident_id is None:
         incident_id = tables[Incident].add(record.incident, owner)
         for row in record.history:
-            tables[IncidentStatusChange].add(row, owner, incident_id=incident_id)
+            row["incident_id"] = incident_id
+            tables[IncidentStatusChange].add(row, owner)
     person_ids = []
     for person in record.persons:
-        person_id = tables[Person].add(person.person, owner, incident_id=incident_id)
+        person.person["incident_id"] = incident_id
+        person_id = tables[Person].add(person.person, owner)
         person_ids.append(person_id)
         for row in person.identifiers:
-            tables[PersonIdentifier].add(row, owner, person_id=person_id)
+            row["person_id"] = person_id
+            tables[PersonIdentifier].add(row, owner)
         if person.victimisation is not None:
-            tables[Victimisation].add(person.victimisation, owner, person_id=person_id)
+            person.victimisation["person_id"] = person_id
+            tables[Victimisation].add(person.victimisation, owner)
         if person.offender is not None:
-            offender_id = tables[OffenderRecord].add(person.offender, owner, person_id=person_id)
+            person.offender["person_id"] = person_id
+            offender_id = tables[OffenderRecord].add(person.offender, owner)
             for row in person.stages:
-                tables[StageChange].add(row, owner, offender_id=offender_id)
+                row["offender_id"] = offender_id
+                tables[StageChange].add(row, owner)
     for row in record.legs:
-        tables[RouteLeg].add(row, owner, incident_id=incident_id)
+        row["incident_id"] = incident_id
+        tables[RouteLeg].add(row, owner)
     for row, index in record.selectors:
-        linked = person_ids[index] if index is not None else None
-        tables[Selector].add(row, owner, incident_id=incident_id, person_id=linked)
+        row["incident_id"] = incident_id
+        row["person_id"] = person_ids[index] if index is not None else None
+        tables[Selector].add(row, owner)
     return incident_id

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from waypoint.bulk import layout, mapping
+from waypoint.bulk.columns import PartReader, part_reader
 from waypoint.bulk.formats import Format, ReadContext
 from waypoint.bulk.mapping import RecordBuilder, Rejected, SourceRecord
 from waypoint.bulk.sources import Row, SourceError, Table
@@ -95,27 +98,68 @@ def _rows(table: Table) -> Iterator[Row]:
     """Rows with their cells keyed by the layout's own column names."""
     renames = {column: layout.canonical(column) for column in table.headers}
     renames = {old: new for old, new in renames.items() if old != new}
-    for row in table.rows:
-        if renames:
-            row.values = {renames.get(key, key): value for key, value in row.values.items()}
+    return _renamed(table.rows, renames) if renames else table.rows
+
+
+def _renamed(rows: Iterator[Row], renames: dict[str, str]) -> Iterator[Row]:
+    for row in rows:
+        row.values = {renames.get(key, key): value for key, value in row.values.items()}
         yield row
 
 
 class Columns(dict[str, str]):
     """A table's columns (layout name → header as written), with the layout's columns it has
-    by part, worked out once per table rather than once per row."""
+    by part and their readers, worked out once per table rather than once per row."""
 
     def __init__(self, table: Table) -> None:
         super().__init__(
             (layout.canonical(column), written) for column, written in table.headers.items()
         )
         self.present: dict[str, list[layout.Column]] = {}
+        self.readers: dict[str, PartReader] = {}
+        #: The language of the reasons of rejected cells, asked for once.
+        self.language = get_language()
 
     @classmethod
     def empty(cls) -> Columns:
         columns = cls.__new__(cls)
-        columns.present = {}
+        columns.present, columns.readers, columns.language = {}, {}, get_language()
         return columns
+
+    def reader(self, part: str) -> PartReader:
+        found = self.readers.get(part)
+        if found is None:
+            kept = INCIDENT_DATES if part == "incident" else frozenset()
+            found = self.readers[part] = part_reader(
+                _present(part, self), self, partial_dates=kept, unique=UNIQUE_COLUMNS
+            )
+        return found
+
+    @functools.cached_property
+    def incident_fields(self) -> frozenset[str]:
+        """The incident fields the table has columns for (an update changes only those)."""
+        return frozenset(column.field for column in _present("incident", self)) | {"date_precision"}
+
+    @functools.cached_property
+    def repeated(self) -> tuple[str, ...]:
+        """The incident columns the table has, which repeat on each person's row."""
+        return tuple(name for name in _repeated_columns() if name in self)
+
+    @functools.cached_property
+    def repeated_values(self) -> Callable[[dict[str, Any]], Any] | None:
+        """The values of a row's repeated columns, to compare at once (None: it has none)."""
+        return operator.itemgetter(*self.repeated) if self.repeated else None
+
+    @functools.cached_property
+    def person_columns(self) -> tuple[str, ...]:
+        """The table's columns about a person."""
+        return tuple(name for name in self if name.startswith(("person_", "victim_", "offender_")))
+
+
+#: The incident's dates stay partial when read: their precision is a field of its own.
+INCIDENT_DATES = frozenset({"date_start", "date_end"})
+#: Columns whose values differ on every record.
+UNIQUE_COLUMNS = frozenset({layout.REFERENCE})
 
 
 def _present(part: str, columns: dict[str, str]) -> list[layout.Column]:
@@ -146,19 +190,20 @@ def _read_legs(table: Table, context: ReadContext) -> dict[str, list[Row]]:
     return dict(by_reference)
 
 
-def _legs(builder: RecordBuilder, rows: list[Row], columns: dict[str, str]) -> list[RouteLeg]:
+def _legs(builder: RecordBuilder, rows: list[Row], columns: Columns) -> list[RouteLeg]:
     legs = []
     if rows:
         # The numbering of the legs as a whole is reported at the first leg's number.
         builder.note("legs", rows[0], columns.get("sequence", "sequence"), rows[0].get("sequence"))
+    reader = columns.reader("leg")
     for index, row in enumerate(rows, start=1):
         builder.add_row(row)
-        values = _part_values(builder, row, "leg", f"legs[{index}]", columns)
+        values = reader.read(builder, row, f"legs[{index}]", note=True)
         legs.append(build(RouteLeg, values))
     return legs
 
 
-def _route_legs(builder: RecordBuilder, row: Row, columns: dict[str, str]) -> list[RouteLeg]:
+def _route_legs(builder: RecordBuilder, row: Row, columns: Columns) -> list[RouteLeg]:
     raw = row.get(layout.ROUTE)
     if mapping.is_blank(raw):
         return []
@@ -170,12 +215,13 @@ def _route_legs(builder: RecordBuilder, row: Row, columns: dict[str, str]) -> li
         )
         return []
     codes = []
+    outcomes = mapping.outcomes_of(mapping.country, builder.language)
     for stop in stops:
-        try:
-            codes.append(mapping.country(stop))
-        except Rejected as rejection:
-            builder.reject(row, written, stop, rejection.reason, rejection.accepted)
+        code = mapping.converted(mapping.country, stop, outcomes)
+        if isinstance(code, Rejected):
+            builder.reject(row, written, stop, code.reason, code.accepted)
             return []
+        codes.append(code)
     legs = []
     for index, (start, end) in enumerate(itertools.pairwise(codes), start=1):
         builder.note(f"legs[{index}]", row, written, raw)
@@ -197,11 +243,14 @@ def _records(
     columns = _written(table)
     finished: dict[str, int] = {}
     group: list[Row] = []
+    current = ""
     for row in _rows(table):
         reference = mapping.text_of(row.get(layout.REFERENCE))
-        if group and reference != mapping.text_of(group[0].get(layout.REFERENCE)):
+        if group and reference != current:
             yield _record(group, legs_by_reference, columns, leg_columns, finished, context)
             group = []
+        if not group:
+            current = reference
         group.append(row)
     if group:
         yield _record(group, legs_by_reference, columns, leg_columns, finished, context)
@@ -210,14 +259,14 @@ def _records(
 def _record(
     rows: list[Row],
     legs_by_reference: dict[str, list[Row]],
-    columns: dict[str, str],
+    columns: Columns,
     leg_columns: Columns,
     finished: dict[str, int],
     context: ReadContext,
 ) -> SourceRecord:
     first = rows[0]
     reference = mapping.text_of(first.get(layout.REFERENCE))
-    builder = RecordBuilder(reference)
+    builder = RecordBuilder(reference, columns.language)
     for row in rows:
         builder.add_row(row)
     written = columns.get(layout.REFERENCE, layout.REFERENCE)
@@ -250,10 +299,10 @@ def _record(
         )
         return builder.finish(None)
     finished[reference] = first.number
-    person_rows = _person_rows(rows)
+    person_rows = _person_rows(rows, columns)
     draft = _draft(builder, rows, person_rows, columns, context)
     leg_rows = legs_by_reference.pop(reference, [])
-    route_legs = _route_legs(builder, first, columns)
+    route_legs = _route_legs(builder, first, columns) if layout.ROUTE in columns else []
     if leg_rows and route_legs:
         builder.reject(
             first,
@@ -267,9 +316,7 @@ def _record(
         draft,
         person_keys=[mapping.text_of(row.get(layout.PERSON_KEY)) for row in person_rows],
     )
-    record.incident_fields = frozenset(column.field for column in _present("incident", columns)) | {
-        "date_precision"
-    }
+    record.incident_fields = columns.incident_fields
     return record
 
 
@@ -277,14 +324,14 @@ def _draft(
     builder: RecordBuilder,
     rows: list[Row],
     person_rows: list[Row],
-    columns: dict[str, str],
+    columns: Columns,
     context: ReadContext,
 ) -> IncidentDraft:
     first = rows[0]
-    values = _part_values(builder, first, "incident", "incident", columns)
+    values = columns.reader("incident").read(builder, first, "incident", note=False)
     _check_repeated(builder, rows, columns)
     values.setdefault("label", context.label)
-    values["reference"] = mapping.text_of(first.get(layout.REFERENCE))
+    values["reference"] = builder.reference
     start = values.get("date_start")
     if isinstance(start, mapping.PartialDate):
         values["date_start"] = start.value
@@ -294,40 +341,30 @@ def _draft(
         values["date_end"] = end.value
     incident = build(Incident, values)
     draft = IncidentDraft(incident=incident)
-    draft.selectors = _selectors(builder, first, columns)
+    draft.selectors = _selectors(builder, first, columns) if layout.SELECTORS in columns else []
     for index, row in enumerate(person_rows, start=1):
         draft.persons.append(_person(builder, row, f"persons[{index}]", columns))
     return draft
 
 
-def _person_rows(rows: list[Row]) -> list[Row]:
+def _person_rows(rows: list[Row], columns: Columns) -> list[Row]:
     """The rows that say something about a person (an incident without persons has one row)."""
-    return [row for row in rows if any(_filled(row, key) for key in _person_keys(row))]
+    keys = columns.person_columns
+    return [row for row in rows if any(map(_filled, map(row.values.get, keys)))]
 
 
-def _filled(row: Row, key: str) -> bool:
-    value = row.values[key]
+def _filled(value: Any) -> bool:
     return value is not None and value != "" and not mapping.is_blank(value)
 
 
-_PERSON_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _person_keys(row: Row) -> tuple[str, ...]:
-    # The rows of a table share their columns: the person columns among them are found once.
-    columns = tuple(row.values)
-    keys = _PERSON_KEYS.get(columns)
-    if keys is None:
-        prefixes = ("person_", "victim_", "offender_")
-        keys = _PERSON_KEYS[columns] = tuple(key for key in columns if key.startswith(prefixes))
-    return keys
-
-
-def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: dict[str, str]) -> None:
+def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: Columns) -> None:
     """Incident columns repeat on each person's row; a differing value is a mistake to name."""
     first = rows[0]
+    expected = _repeated_values(first, columns)
     for row in rows[1:]:
-        for name in _repeated_columns():
+        if expected is not None and _repeated_values(row, columns) == expected:
+            continue
+        for name in columns.repeated:
             value = row.values.get(name)
             if value == first.values.get(name):
                 continue
@@ -347,67 +384,46 @@ def _check_repeated(builder: RecordBuilder, rows: list[Row], columns: dict[str, 
                 )
 
 
+def _repeated_values(row: Row, columns: Columns) -> Any:
+    """The row's values of the repeated columns, or None when they cannot be compared at once
+    (the table has none, or a short row of a text file lacks some)."""
+    values = columns.repeated_values
+    try:
+        return values(row.values) if values is not None else None
+    except KeyError:
+        return None
+
+
 @functools.cache
 def _repeated_columns() -> tuple[str, ...]:
     incident = [c.name for c in layout.record_columns() if c.part == "incident"]
     return (*incident, layout.ROUTE, layout.SELECTORS)
 
 
-def _part_values(
-    builder: RecordBuilder, row: Row, part: str, path: str, columns: dict[str, str]
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    present = _present(part, columns)
-    cells = row.values
-    for column in present:
-        if cells.get(column.name) in (None, ""):
-            continue
-        value = builder.take(
-            row, column.name, column.convert, path=f"{path}.{column.field}", columns=columns
-        )
-        if value is not None:
-            values[column.field] = value
-    if part != "incident":
-        _note_part(builder, row, path, present, columns)
-    for name, value in values.items():
-        if type(value) is mapping.PartialDate and not (
-            part == "incident" and name in ("date_start", "date_end")
-        ):
-            values[name] = value.value
-    return values
-
-
-def _note_part(
-    builder: RecordBuilder,
-    row: Row,
-    path: str,
-    present: list[layout.Column],
-    columns: dict[str, str],
-) -> None:
-    """Point a rule about a whole part (a victimisation recorded for a witness, legs out of
-    order) at the part's row and its first filled column, rather than at the incident's first
-    row."""
-    for column in present:
-        if not mapping.is_blank(row.get(column.name)):
-            builder.note(path, row, columns.get(column.name, column.name), row.get(column.name))
-            return
-
-
-def _person(builder: RecordBuilder, row: Row, path: str, columns: dict[str, str]) -> PersonDraft:
-    person = build(Person, _part_values(builder, row, "person", path, columns))
+def _person(builder: RecordBuilder, row: Row, path: str, columns: Columns) -> PersonDraft:
+    person = build(Person, columns.reader("person").read(builder, row, path, note=True))
     if mapping.is_blank(row.get("person_role")):
         builder.note(f"{path}.role", row, columns.get("person_role", "person_role"))
-    victim_values = _part_values(builder, row, "victimisation", f"{path}.victimisation", columns)
-    offender_values = _part_values(builder, row, "offender", f"{path}.offender", columns)
+    victim_values = columns.reader("victimisation").read(
+        builder, row, f"{path}.victimisation", note=True
+    )
+    offender_values = columns.reader("offender").read(builder, row, f"{path}.offender", note=True)
     draft = PersonDraft(
         person=person,
-        identifiers=_identifiers(builder, row, path, columns),
+        identifiers=_identifiers(builder, row, path, columns)
+        if layout.IDENTIFIERS in columns
+        else [],
         victimisation=build(Victimisation, victim_values) if victim_values else None,
     )
-    stage = builder.take(row, layout.STAGE, _stage, path=f"{path}.offender.stage", columns=columns)
-    stage_date = builder.take(
-        row, layout.STAGE_DATE, mapping.date, path=f"{path}.offender.stages[1]", columns=columns
-    )
+    stage = stage_date = None
+    if layout.STAGE in columns:
+        stage = builder.take(
+            row, layout.STAGE, _stage, path=f"{path}.offender.stage", columns=columns
+        )
+    if layout.STAGE_DATE in columns:
+        stage_date = builder.take(
+            row, layout.STAGE_DATE, mapping.date, path=f"{path}.offender.stages[1]", columns=columns
+        )
     if stage and stage_date is None:
         # The stage history is this one step: its rules point at the stage.
         written = columns.get(layout.STAGE, layout.STAGE)
