@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
+from waypoint.bulk import registry
 from waypoint.bulk.formats import Format
 from waypoint.bulk.importers import ctdc, htcds, mmp, native
-from waypoint.bulk.sources import SourceError, Table
+from waypoint.bulk.sources import Table
 
 REGISTRY: tuple[Format, ...] = (native.FORMAT, ctdc.FORMAT, htcds.FORMAT, mmp.FORMAT)
 NAMES = tuple(fmt.name for fmt in REGISTRY)
 
-#: How sure ``auto`` must be before it picks a layout.
-THRESHOLD = 0.5
+THRESHOLD = registry.THRESHOLD
 
 
 def get(name: str) -> Format:
-    for fmt in REGISTRY:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)
+    return registry.named(REGISTRY, name)
 
 
 def detect(tables: list[Table]) -> Format:
     """The layout the headers match best, or a SourceError naming what was tried."""
-    scores = sorted(
-        ((fmt.recognise(tables), index) for index, fmt in enumerate(REGISTRY)), reverse=True
-    )
-    best, index = scores[0]
-    if best < THRESHOLD:
-        headers = ", ".join(list(tables[0].headers.values())[:8])
-        raise SourceError(
-            tables[0].file,
-            f"the layout was not recognised from its header ({headers}, …); "
-            f"name it with --format ({', '.join(NAMES)})",
-        )
-    return REGISTRY[index]
+    return registry.detect(REGISTRY, tables)
