@@ -332,7 +332,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("WAYPOINT_LOG_LEVEL", "WARNING")},
     # django-axes warns of every failed sign-in; the audit log keeps those, so tests stay quiet.
-    "loggers": {"axes": {"level": "ERROR" if MODE == "test" else "WARNING"}},
+    # Tests provoke refusals (403, 404, 405, 422) on purpose; only server errors are worth a line.
+    "loggers": {
+        name: {"level": "ERROR" if MODE == "test" else "WARNING"}
+        for name in ("axes", "django.request", "django.server")
+    },
 }
 
 # Imports: uploaded files wait here for a worker, beside each job's progress and error report.
