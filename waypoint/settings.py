@@ -335,7 +335,7 @@ LOGGING = {
     # Tests provoke refusals (403, 404, 405, 422) on purpose; only server errors are worth a line.
     "loggers": {
         name: {"level": "ERROR" if MODE == "test" else "WARNING"}
-        for name in ("axes", "django.request", "django.server")
+        for name in ("axes", "django.request", "django.security.csrf", "django.server")
     },
 }
 

@@ -136,10 +136,12 @@ def of_kind(kind: str, prefix: str = "") -> models.Q:
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
-    def visible_to(self, user: Any) -> IncidentQuerySet:
+    def visible_to(self, user: Any, *, snapshot: bool = False) -> IncidentQuerySet:
+        """The incidents ``user`` may see (``orgs.access.visible_incidents``); with
+        ``snapshot``, the rule as it stands now, for a query run at once."""
         from waypoint.orgs.access import visible_incidents
 
-        return visible_incidents(self, user)
+        return visible_incidents(self, user, snapshot=snapshot)
 
     def owned_by(self, organisation: Organisation) -> IncidentQuerySet:
         return self.filter(owner=organisation)

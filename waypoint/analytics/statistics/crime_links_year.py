@@ -14,6 +14,7 @@ from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
+from waypoint.cases.models import of_kind
 from waypoint.reference import catalogue
 
 #: The incident kinds in their vocabulary's order.
@@ -65,7 +66,7 @@ def _combination() -> Func:
     """The incident's kinds as a combination code, whatever order its list holds them in."""
     parts = [
         Case(
-            When(kinds__icontains=f'"{kind}"', then=Value(kind + JOINER)),
+            When(of_kind(kind), then=Value(kind + JOINER)),
             default=Value(""),
             output_field=CharField(),
         )

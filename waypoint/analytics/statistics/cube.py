@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -164,32 +165,50 @@ def _bits(mask: int) -> Iterator[int]:
 def _margins(rows: list[tuple[Any, ...]], counting: Counting) -> tuple[Sums, int]:
     """Every cell of the cube that has contributors, totals included, with its sums; and the
     most inner cells one contributor counts in."""
-    axes, measures = counting.axes, len(counting.measures)
+    axes = counting.axes
+    width = len(axes)
     several = [index for index, axis in enumerate(axes) if axis.several]
     single = [index for index, axis in enumerate(axes) if not axis.several]
-    # Each plan totals some multi-valued dimensions (``shared``) and some single-valued ones.
-    plans = [
-        (shared, frozenset([*(several[b] for b in _bits(shared)), *(single[b] for b in _bits(m))]))
-        for shared in _masks(several)
-        for m in _masks(single)
-    ]
+    # Each plan totals some multi-valued dimensions (``shared``) and some single-valued ones;
+    # it reads its key from a group's codes followed by TOTAL, taking TOTAL where it totals.
+    plans = []
+    for shared in _masks(several):
+        for mask in _masks(single):
+            totalled = {*(several[b] for b in _bits(shared)), *(single[b] for b in _bits(mask))}
+            positions = [width if i in totalled else i for i in range(width)]
+            plans.append((tuple(_bits(shared)), _picker(positions)))
     sums: Sums = {}
     contributions = 1
     for row in rows:
         options = [axis.options(value) for axis, value in zip(axes, row, strict=False)]
         sizes = [len(options[index]) for index in several]
-        figures = [float(figure or 0) for figure in row[len(axes) :]]
+        figures = [float(figure or 0) for figure in row[width:]]
+        # What the row adds under each plan: in a total over multi-valued dimensions, its
+        # figures shared out among the values it has there.
+        adds = []
+        for shared_bits, pick in plans:
+            share = math.prod(sizes[bit] for bit in shared_bits)
+            adds.append((pick, [figure / share for figure in figures]))
         for combination in itertools.product(*options):
-            for shared, totalled in plans:
-                share = math.prod(sizes[bit] for bit in _bits(shared))
-                key = tuple(TOTAL if i in totalled else code for i, code in enumerate(combination))
+            codes = (*combination, TOTAL)
+            for pick, add in adds:
+                key = pick(codes)
                 cell = sums.get(key)
                 if cell is None:
-                    cell = sums[key] = [0.0] * (1 + measures)
-                for index, figure in enumerate(figures):
-                    cell[index] += figure / share
+                    sums[key] = [0.0 + figure for figure in add]
+                else:
+                    for index, figure in enumerate(add):
+                        cell[index] += figure
         contributions = max(contributions, math.prod(sizes))
     return sums, contributions
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[str, ...]], Key]:
+    """A function taking the items at ``positions`` of a tuple, as a tuple."""
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda codes: (codes[position],)
+    return operator.itemgetter(*positions)
 
 
 def _dimension(axis: Axis, index: int, sums: Sums) -> Dimension:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -78,13 +78,24 @@ def _amounts(rows: QuerySet[Any], axes: tuple[Axis, ...], amount: Any) -> dict[K
     except EmptyResultSet:
         return {}  # a scope that can see nothing: no query to run
     groups: dict[Key, array[float]] = {}
+    # Per combination of codes, the appends of the cell and of each of its margins: worked out
+    # at the first amount of a combination, then reused for every amount after it.
+    appends: dict[tuple[Any, ...], list[Callable[[float], None]]] = {}
+    width = len(axes)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while found := cursor.fetchmany(CHUNK):
-            for *codes, value in found:
-                keys = itertools.product(*((code_of(code), TOTAL) for code in codes))
-                for key in keys:
-                    groups.setdefault(key, array("d")).append(float(value))
+            for row in found:
+                codes = row[:width]
+                adds = appends.get(codes)
+                if adds is None:
+                    keys = itertools.product(*((code_of(code), TOTAL) for code in codes))
+                    adds = appends[codes] = [
+                        groups.setdefault(key, array("d")).append for key in keys
+                    ]
+                value = float(row[width])
+                for add in adds:
+                    add(value)
     return groups
 
 

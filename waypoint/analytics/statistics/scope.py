@@ -40,7 +40,7 @@ def counted_incidents(scope: Scope) -> IncidentQuerySet:
     if scope.public:
         incidents = Incident.objects.filter(publish_in_statistics=True, owner__is_active=True)
     else:
-        incidents = Incident.objects.visible_to(scope.user)
+        incidents = Incident.objects.visible_to(scope.user, snapshot=True)
     return incidents.exclude(status=Status.WITHDRAWN).exclude(verification_status=REJECTED)
 
 

@@ -164,12 +164,12 @@ class TablePageTests(StatisticsPageTestCase):
         self.client.force_login(self.amara)
         self.client.get(LINKS)
         # The session, the user, the device and the roles behind the navigation; then the
-        # table's one query.
-        with self.assertNumQueries(6):
+        # visibility rule's organisations and the table's one query.
+        with self.assertNumQueries(7):
             self.client.get(LINKS)
         for number in range(10):
             self.incident(self.org_a, f"MORE-{number}", kinds=VIOLENCE, **on(2021))
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(LINKS)
 
 
