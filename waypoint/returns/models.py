@@ -135,10 +135,14 @@ class QuestionnaireItem(models.Model):
 
 
 class ReportingCommunity(models.Model):
-    """Organisations that see each other's returns, on condition of their own (reciprocity).
+    """A sharing agreement for returns: organisations that see each other's submitted returns,
+    on condition of their own (reciprocity). A regional deployment's administrators form them;
+    two organisations alone make a bilateral one.
 
-    ``window`` is how many earlier periods an organisation's own submission also opens: 0 for
-    the same period only."""
+    ``window`` is how many later periods an organisation's own submission also opens: 0 for the
+    same period only; with N, a member sees a partner's return for a period when it submitted
+    for that period or any of the N before it. An organisation in several communities sees the
+    members of each under that community's own window."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)

@@ -372,6 +372,27 @@ class ReciprocityTests(ReturnsTestCase):
         self.submitted("2023", [entry(VICTIMS, 7)])
         self.assertEqual(self.seen_by(self.amara), ["ORG-A 2023", "ORG-B 2024"])
 
+    def test_each_community_opens_its_own_members_under_its_own_window(self) -> None:
+        # Org A exchanges with Org B under the same-period rule, and with Org C under a
+        # window of two later periods: each agreement applies to its own members only.
+        wide = ReportingCommunity.objects.create(code="a-c", name="A and C", window=2)
+        wide.members.set([self.org_a, self.org_c])
+        clerk = self.make_user("clerk", self.org_c, Role.REPORTER)
+        approver = self.make_user("approver", self.org_c, Role.REPORTER)
+        for period in ("2023", "2024", "2025"):
+            self.submitted(period, [entry(VICTIMS, 5)], self.org_b)
+            ret = self.new_return(period, self.org_c, clerk)
+            actions.set_figures(actor=clerk, ret=ret, entries=[entry(VICTIMS, 3)])
+            actions.submit(actor=clerk, ret=ret)
+            actions.approve(actor=approver, ret=ret)
+        self.submitted("2023", [entry(VICTIMS, 7)])
+        self.assertEqual(
+            self.seen_by(self.amara),
+            ["ORG-A 2023", "ORG-B 2023", "ORG-C 2023", "ORG-C 2024", "ORG-C 2025"],
+        )
+        # Org B is not in the wide community: Org A's 2023 return opens only 2023 for it.
+        self.assertNotIn("ORG-C 2023", self.seen_by(self.chen))
+
     def test_drafts_and_pending_returns_stay_with_their_organisation(self) -> None:
         self.submitted("2023", [entry(VICTIMS, 7)])
         pending = self.new_return("2023", self.org_b, self.basil)
