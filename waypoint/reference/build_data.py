@@ -31,6 +31,37 @@ NAME_COLUMNS = [f"name_{language}" for language in LOCALES]
 #: Translations missing from the iso-codes catalogues of the pinned pycountry release.
 COUNTRY_NAME_GAPS = {("TUR", "ar"): "تركيا"}
 
+#: Areas that ISO 3166-1 does not list but the statistics Waypoint reads do, under the
+#: user-assigned codes (ISO 3166-1 leaves XA–XZ and XAA–XZZ to users) their publishers share.
+#: Kosovo: XK and XKX as Eurostat, Frontex, the World Bank and UN statistics use them. It has no
+#: numeric code, so ``numeric`` is empty (see ``models.Country.numeric``); the official name is
+#: the wording of UN documents; M49 does not list it, so it takes its neighbours' region.
+USER_ASSIGNED_COUNTRIES = (
+    {
+        "alpha2": "XK",
+        "alpha3": "XKX",
+        "numeric": "",
+        "name": "Kosovo",
+        "official_name": "Kosovo under UNSC resolution 1244 (1999)",
+        "name_fr": "Kosovo",
+        "name_es": "Kosovo",
+        "name_ar": "كوسوفو",
+        "name_ru": "Косово",
+        "name_zh-hans": "科索沃",
+        "m49": "",
+        "region": "150",
+        "subregion": "039",
+        "intermediate_region": "",
+        "least_developed": "0",
+        "landlocked_developing": "0",
+        "small_island_developing": "0",
+        "m49_unmapped_reason": (
+            "Not listed separately in UN M49; placed in Europe, Southern Europe, the "
+            "sub-region of its neighbours."
+        ),
+    },
+)
+
 #: UN M49 region names in the other official languages (the M49 file carries English only).
 REGION_NAMES = {
     "002": ("Afrique", "África", "أفريقيا", "Африка", "非洲"),
@@ -133,6 +164,10 @@ M49_LEVELS = (
 )
 
 
+#: The M49 export's ISO columns (older exports have no alpha-2).
+M49_ISO_COLUMNS = ("ISO-alpha2 Code", "ISO-alpha3 Code")
+
+
 def read_m49(path: Path) -> list[dict[str, str]]:
     """Read the UNSD export; every value stays a string, codes are left-padded to three digits."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -162,8 +197,24 @@ def translate(translation: gettext.NullTranslations, text: str) -> str:
     return translation.gettext(text)
 
 
-def country_rows(m49_rows: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
+def country_rows(m49_rows: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """The ISO 3166-1 countries and the user-assigned ones, by alpha-3 code."""
     m49_rows = list(m49_rows)
+    rows = list(iso_country_rows(m49_rows))
+    taken = _codes(rows, ("alpha2", "alpha3")) | _codes(m49_rows, M49_ISO_COLUMNS)
+    for row in USER_ASSIGNED_COUNTRIES:
+        if taken & {row["alpha2"], row["alpha3"]}:
+            # A code that ISO or M49 now list is theirs: the supplement must give way.
+            raise ValueError(f"{row['alpha3']} is listed now; take it out of the supplement")
+        rows.append(row)
+    return sorted(rows, key=lambda row: row["alpha3"])
+
+
+def _codes(rows: Iterable[dict[str, str]], columns: Iterable[str]) -> set[str]:
+    return {row[column] for row in rows for column in columns if row.get(column)}
+
+
+def iso_country_rows(m49_rows: list[dict[str, str]]) -> Iterator[dict[str, str]]:
     by_numeric = {row["M49 Code"]: row for row in m49_rows}
     by_alpha3 = {row["ISO-alpha3 Code"]: row for row in m49_rows if row["ISO-alpha3 Code"]}
     translations = {language: translator("iso3166-1", language) for language in LOCALES}

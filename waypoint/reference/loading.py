@@ -57,7 +57,8 @@ COUNTRIES = Dataset(
     "iso3166_countries",
     "countries.csv",
     "pycountry 26.2.16",
-    "ISO 3166-1 via pycountry 26.2.16 (iso-codes names and translations), grouped by UN M49 2024",
+    "ISO 3166-1 via pycountry 26.2.16 (iso-codes names and translations), grouped by UN M49 2024; "
+    "Kosovo under the user-assigned code XKX (build_data.USER_ASSIGNED_COUNTRIES)",
 )
 CURRENCIES = Dataset(
     "iso4217_currencies",

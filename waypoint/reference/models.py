@@ -87,11 +87,16 @@ class Region(Translated):
 
 
 class Country(Translated):
-    """An ISO 3166-1 country or area with its UN M49 grouping."""
+    """An ISO 3166-1 country or area with its UN M49 grouping, or an area under a user-assigned
+    code that statistics use (Kosovo, XKX)."""
 
     alpha3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, primary_key=True)
     alpha2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
-    numeric = models.CharField(_("ISO 3166-1 numeric"), max_length=3, unique=True)
+    #: Empty for a user-assigned code (Kosovo): it has no numeric code, and a made-up one from
+    #: the user-assigned range 900–999 would read as a real code in files that use those numbers
+    #: for "unknown". Empty rather than NULL so that the value stays a string everywhere
+    #: (exports, the API), like ``m49``; the constraint keeps the real codes unique.
+    numeric = models.CharField(_("ISO 3166-1 numeric"), max_length=3, blank=True)
     official_name = models.CharField(_("official name"), max_length=200, blank=True)
     m49 = models.CharField(_("M49 code"), max_length=3, blank=True)
     region = models.ForeignKey(
@@ -122,6 +127,13 @@ class Country(Translated):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["numeric"],
+                condition=~models.Q(numeric=""),
+                name="country_unique_numeric",
+            ),
+        ]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
 

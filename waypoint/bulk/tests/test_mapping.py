@@ -12,6 +12,11 @@ class NameTests(BaseTestCase):
             with self.subTest(name):
                 self.assertEqual(mapping.country(name), "ITA")
 
+    def test_it_reads_kosovo_under_its_user_assigned_code(self) -> None:
+        for name in ("Kosovo", "XK", "XKX", "كوسوفو", "Косово", "科索沃"):
+            with self.subTest(name):
+                self.assertEqual(mapping.country(name), "XKX")
+
     def test_it_rejects_a_name_in_another_script_it_does_not_know(self) -> None:
         for name in ("Атлантида", "亚特兰蒂斯", "أطلانطس"):
             with self.subTest(name), self.assertRaises(mapping.Rejected):

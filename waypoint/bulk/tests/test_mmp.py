@@ -436,6 +436,21 @@ class VintageTests(MmpTestCase):
 
 
 class CodeTests(MmpTestCase):
+    def test_it_reads_an_incident_in_kosovo_and_a_migrant_from_kosovo(self) -> None:
+        rows = [
+            row_europe(**{"Country of Incident": "Kosovo", "Country of Origin": "Syria"}),
+            row_europe(**{"Incident ID": "2014.MMP00008", "Country of Origin": "Kosovo"}),
+        ]
+        records, _context = self.read(self.write(EUROPE, rows))
+        first, second = (self.valid(record) for record in records)
+        self.assertEqual(first.incident.country, "XKX")
+        self.assertEqual(
+            [(leg.from_country, leg.to_country) for leg in first.legs], [("SYR", "XKX")]
+        )
+        self.assertEqual(
+            [(leg.from_country, leg.to_country) for leg in second.legs], [("XKX", "GRC")]
+        )
+
     def test_it_maps_every_cause_category(self) -> None:
         categories = {
             "Drowning": "drowning",

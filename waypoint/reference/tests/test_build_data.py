@@ -32,7 +32,7 @@ class BuildDataTests(SimpleTestCase):
             build_data.main(["--m49", str(m49_file()), "--out", out])
             written = sorted(path.name for path in Path(out).iterdir())
         self.assertEqual(written, ["countries.csv", "currencies.csv", "regions.csv"])
-        self.assertIn("countries.csv (249 rows)", stdout.getvalue())
+        self.assertIn("countries.csv (250 rows)", stdout.getvalue())
 
     def test_it_refuses_an_m49_table_that_contradicts_iso_3166(self) -> None:
         text = m49_file().read_text(encoding="utf-8").replace(";516;NA;NAM;", ";516;NA;NMB;")
@@ -41,3 +41,21 @@ class BuildDataTests(SimpleTestCase):
             broken.write_text(text, encoding="utf-8")
             with self.assertRaisesRegex(ValueError, "NAM"):
                 build_data.build(broken)
+
+    def test_it_adds_kosovo_under_its_user_assigned_codes_in_alpha_3_order(self) -> None:
+        rows = build_data.country_rows(build_data.read_m49(m49_file()))
+        codes = [row["alpha3"] for row in rows]
+        self.assertEqual(codes, sorted(codes))
+        kosovo = rows[codes.index("XKX")]
+        self.assertEqual(
+            (kosovo["alpha2"], kosovo["numeric"], kosovo["subregion"]), ("XK", "", "039")
+        )
+
+    def test_it_refuses_a_user_assigned_code_that_m49_now_lists(self) -> None:
+        line = "001;World;150;Europe;039;Southern Europe;;;Kosovo;412;XK;XKX;;;\n"
+        text = m49_file().read_text(encoding="utf-8") + line
+        with tempfile.TemporaryDirectory() as tmp:
+            listed = Path(tmp) / "m49.csv"
+            listed.write_text(text, encoding="utf-8")
+            with self.assertRaisesRegex(ValueError, "XKX is listed now"):
+                build_data.build(listed)

@@ -1,20 +1,29 @@
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
 from django.test import TestCase
 
+from waypoint.analytics.charts import geometry
 from waypoint.reference.loading import LANGUAGES
 from waypoint.reference.models import Country, Region
 
 
 class CountryTests(TestCase):
-    def test_it_loads_every_iso_3166_1_entry(self) -> None:
-        self.assertEqual(Country.objects.count(), 249)
+    def test_it_loads_every_iso_3166_1_entry_and_kosovo(self) -> None:
+        self.assertEqual(Country.objects.count(), 250)
+        self.assertEqual(Country.objects.exclude(alpha3="XKX").count(), 249)
 
     def test_it_keeps_the_codes_unique(self) -> None:
         for field in ("alpha2", "alpha3", "numeric"):
             with self.subTest(field=field):
-                values = list(Country.objects.values_list(field, flat=True))
+                values = list(Country.objects.exclude(**{field: ""}).values_list(field, flat=True))
                 self.assertEqual(len(values), len(set(values)))
+
+    def test_it_refuses_a_numeric_code_given_twice_but_not_two_without_one(self) -> None:
+        Country.objects.create(alpha3="XXA", alpha2="XA", name="No code A")
+        Country.objects.create(alpha3="XXB", alpha2="XB", name="No code B")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Country.objects.create(alpha3="XXC", alpha2="XC", numeric="380", name="Italy again")
 
     def test_it_reads_namibia_as_na_not_as_missing(self) -> None:
         namibia = Country.objects.get(alpha3="NAM")
@@ -22,13 +31,31 @@ class CountryTests(TestCase):
 
     def test_it_zero_pads_numeric_codes(self) -> None:
         self.assertEqual(Country.objects.get(alpha3="AFG").numeric, "004")
-        self.assertFalse(Country.objects.exclude(numeric__regex=r"^[0-9]{3}$").exists())
+        without = Country.objects.exclude(numeric__regex=r"^[0-9]{3}$")
+        self.assertEqual(list(without.values_list("alpha3", "numeric")), [("XKX", "")])
 
     def test_it_maps_every_country_to_a_region_or_says_why_not(self) -> None:
         for country in Country.objects.all():
             with self.subTest(country=country.alpha3):
                 mapped = country.region_id is not None and country.subregion_id is not None
-                self.assertNotEqual(mapped, bool(country.m49_unmapped_reason))
+                from_m49 = mapped and bool(country.m49)
+                self.assertNotEqual(from_m49, bool(country.m49_unmapped_reason))
+
+    def test_it_gives_kosovo_the_user_assigned_codes_statistics_use(self) -> None:
+        kosovo = Country.objects.get(alpha3="XKX")
+        self.assertEqual((kosovo.alpha2, kosovo.numeric, kosovo.m49), ("XK", "", ""))
+        self.assertEqual(kosovo.official_name, "Kosovo under UNSC resolution 1244 (1999)")
+        self.assertEqual(
+            [kosovo.label(language) for language in LANGUAGES],
+            ["Kosovo", "Kosovo", "Kosovo", "كوسوفو", "Косово", "科索沃"],
+        )
+        self.assertEqual((kosovo.region_id, kosovo.subregion_id), ("150", "039"))
+        self.assertIn("UN M49", kosovo.m49_unmapped_reason)
+
+    def test_it_knows_every_country_the_map_draws(self) -> None:
+        known = set(Country.objects.values_list("alpha3", flat=True))
+        self.assertLessEqual(set(geometry.country_shapes()), known)
+        self.assertIn("XKX", geometry.country_shapes())
 
     def test_it_leaves_unmapped_only_the_entries_m49_gives_no_region(self) -> None:
         unmapped = set(Country.objects.filter(region=None).values_list("alpha3", flat=True))
