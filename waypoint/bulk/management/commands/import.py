@@ -12,23 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from tqdm import tqdm
 
-from waypoint.bulk import importers
+from waypoint.bulk import commandline, importers
+from waypoint.bulk.commandline import Progress, UsageError
 from waypoint.bulk.engine import ImportOptions, ImportReport, run_import
-from waypoint.bulk.sources import SourceError
 from waypoint.cases.models import Label
-from waypoint.orgs.access import AccessDenied
-from waypoint.orgs.models import Organisation
 
 #: Problems printed on the terminal; the --report CSV has them all.
 SHOWN = 50
-
-
-class UsageError(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -36,10 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
-        parser.add_argument(
-            "--org", required=True, help="code of the organisation that owns the records"
+        commandline.add_common_arguments(
+            parser, owner_help="code of the organisation that owns the records"
         )
-        parser.add_argument("--user", required=True, help="user name of the person importing")
         parser.add_argument("--format", default="auto", choices=("auto", *importers.NAMES))
         parser.add_argument(
             "--label",
@@ -58,29 +49,23 @@ class Command(BaseCommand):
             type=Path,
             help="with --accept-valid: write the rejected rows and reasons here (default PATH.rejected.csv)",
         )
-        parser.add_argument("--json", action="store_true", help="print one JSON object")
-        parser.add_argument("--no-progress", action="store_true")
+        commandline.add_output_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = self._run(options)
         except UsageError as error:
-            self._fail(options, str(error))
+            commandline.fail(self, "import", options, str(error))
         self._print(report, options)
         sys.exit(1 if report.rejected else 0)
 
     def _run(self, options: dict[str, Any]) -> ImportReport:
-        organisation = Organisation.objects.filter(code=options["org"]).first()
-        if organisation is None:
-            raise UsageError(f"no organisation with code {options['org']!r}")
-        user = get_user_model().objects.filter(username=options["user"]).first()
-        if user is None:
-            raise UsageError(f"no user named {options['user']!r}")
+        organisation, user = commandline.importer(options)
         path = Path(options["path"])
         rejected = options["rejected"]
         if options["accept_valid"] and rejected is None:
             rejected = path.with_name(path.name + ".rejected.csv")
-        bar = self._bar(options)
+        progress = Progress.shown(options)
         run_options = ImportOptions(
             format=options["format"],
             label=options["label"],
@@ -88,31 +73,16 @@ class Command(BaseCommand):
             accept_valid=options["accept_valid"],
             report_path=options["report"],
             rejected_path=rejected,
-            progress=bar.update if bar else None,
+            progress=progress.of_stage("importing") if progress else None,
         )
         try:
-            return run_import(actor=user, organisation=organisation, path=path, options=run_options)
-        except SourceError as error:
-            raise UsageError(str(error)) from error
-        except AccessDenied as error:
-            raise UsageError(
-                f"{user.get_username()} may not record for {organisation.code}: {error}"
-            ) from error
+            with commandline.as_usage_errors(user, organisation):
+                return run_import(
+                    actor=user, organisation=organisation, path=path, options=run_options
+                )
         finally:
-            if bar:
-                bar.close()
-
-    def _bar(self, options: dict[str, Any]) -> Any:
-        if options["json"] or options["no_progress"] or not sys.stderr.isatty():
-            return None
-        return _Progress()
-
-    def _fail(self, options: dict[str, Any], message: str) -> None:
-        if options["json"]:
-            self.stdout.write(json.dumps({"error": {"code": "usage", "message": message}}))
-        else:
-            self.stderr.write(f"waypoint import: {message}")
-        sys.exit(2)
+            if progress:
+                progress.close()
 
     def _print(self, report: ImportReport, options: dict[str, Any]) -> None:
         if options["json"]:
@@ -147,20 +117,3 @@ def _summary(report: ImportReport) -> str:
     if not report.written:
         return counts + " — nothing written: fix the rejected rows and import again"
     return counts
-
-
-class _Progress:
-    """A tqdm bar fed with (rows read, rows expected)."""
-
-    def __init__(self) -> None:
-        self.bar = tqdm(unit=" rows", desc="importing", file=sys.stderr)
-        self.done = 0
-
-    def update(self, rows: int, expected: int | None) -> None:
-        if expected and self.bar.total != expected and expected > rows:
-            self.bar.total = expected
-        self.bar.update(rows - self.done)
-        self.done = rows
-
-    def close(self) -> None:
-        self.bar.close()

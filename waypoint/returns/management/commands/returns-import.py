@@ -15,14 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
-from waypoint.bulk.sources import SourceError
-from waypoint.orgs.access import AccessDenied
-from waypoint.orgs.models import Organisation
+from waypoint.bulk import commandline
+from waypoint.bulk.commandline import Progress, UsageError
 from waypoint.returns import importers
 from waypoint.returns.importers.engine import (
     ImportOptions,
@@ -39,10 +36,6 @@ SHOWN_FINDINGS = 10
 SHOWN_VALUES = 8
 
 
-class UsageError(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = (
         "Import aggregate returns from a CSV or XLSX file (native, UNODC GLOTIP or Frontex "
@@ -51,10 +44,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
-        parser.add_argument(
-            "--org", required=True, help="code of the organisation whose returns these are"
+        commandline.add_common_arguments(
+            parser, owner_help="code of the organisation whose returns these are"
         )
-        parser.add_argument("--user", required=True, help="user name of the person importing")
         parser.add_argument("--format", default="auto", choices=("auto", *importers.NAMES))
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
         parser.add_argument(
@@ -65,14 +57,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", type=Path, help="write every row left out and every finding to this CSV"
         )
-        parser.add_argument("--json", action="store_true", help="print one JSON object")
-        parser.add_argument("--no-progress", action="store_true")
+        commandline.add_output_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = self._run(options)
         except UsageError as error:
-            self._fail(options, str(error))
+            commandline.fail(self, "returns-import", options, str(error))
         if options["report"]:
             write_report(report, options["report"])
         self._print(report, options)
@@ -80,13 +71,8 @@ class Command(BaseCommand):
         sys.exit(1 if incomplete else 0)
 
     def _run(self, options: dict[str, Any]) -> ImportReport:
-        organisation = Organisation.objects.filter(code=options["org"]).first()
-        if organisation is None:
-            raise UsageError(f"no organisation with code {options['org']!r}")
-        user = get_user_model().objects.filter(username=options["user"]).first()
-        if user is None:
-            raise UsageError(f"no user named {options['user']!r}")
-        progress = None if options["json"] or options["no_progress"] else _Progress.shown()
+        organisation, user = commandline.importer(options)
+        progress = Progress.shown(options)
         run_options = ImportOptions(
             format=options["format"],
             dry_run=options["dry_run"],
@@ -94,25 +80,13 @@ class Command(BaseCommand):
             progress=progress.update if progress else None,
         )
         try:
-            return run_import(
-                actor=user, organisation=organisation, path=options["path"], options=run_options
-            )
-        except SourceError as error:
-            raise UsageError(str(error)) from error
-        except AccessDenied as error:
-            raise UsageError(
-                f"{user.get_username()} may not record for {organisation.code}: {error}"
-            ) from error
+            with commandline.as_usage_errors(user, organisation):
+                return run_import(
+                    actor=user, organisation=organisation, path=options["path"], options=run_options
+                )
         finally:
             if progress:
                 progress.close()
-
-    def _fail(self, options: dict[str, Any], message: str) -> None:
-        if options["json"]:
-            self.stdout.write(json.dumps({"error": {"code": "usage", "message": message}}))
-        else:
-            self.stderr.write(f"waypoint returns-import: {message}")
-        sys.exit(2)
 
     def _print(self, report: ImportReport, options: dict[str, Any]) -> None:
         if options["json"]:
@@ -218,32 +192,3 @@ def _values(values: Any) -> str:
     )
     more = ", …" if len(values) > SHOWN_VALUES else ""
     return f" ({shown}{more})"
-
-
-class _Progress:
-    """tqdm bars fed with (stage, done, expected): rows read, then returns written."""
-
-    def __init__(self) -> None:
-        self.bars: dict[str, Any] = {}
-        self.done: dict[str, int] = {}
-
-    @classmethod
-    def shown(cls) -> _Progress | None:
-        return cls() if sys.stderr.isatty() else None
-
-    def update(self, stage: str, done: int, expected: int | None) -> None:
-        bar = self.bars.get(stage)
-        if bar is None:
-            for other in self.bars.values():
-                other.close()
-            unit = " rows" if stage == "reading" else " returns"
-            bar = self.bars[stage] = tqdm(unit=unit, desc=stage, file=sys.stderr)
-            self.done[stage] = 0
-        if expected and bar.total != expected and expected >= done:
-            bar.total = expected
-        bar.update(done - self.done[stage])
-        self.done[stage] = done
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
