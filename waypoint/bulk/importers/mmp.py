@@ -653,6 +653,11 @@ class _RowReader:
             return []
         cell = self.builder.provenance["legs[1].from_country"]
         self.builder.provenance["legs[1]"] = cell
+        # The leg ends in the country of the incident: a problem there is that column's.
+        if "incident.country" in self.builder.provenance:
+            self.builder.provenance["legs[1].to_country"] = self.builder.provenance[
+                "incident.country"
+            ]
         return [
             RouteLeg(
                 sequence=1,

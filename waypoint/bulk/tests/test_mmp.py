@@ -451,6 +451,14 @@ class CodeTests(MmpTestCase):
             [(leg.from_country, leg.to_country) for leg in second.legs], [("XKX", "GRC")]
         )
 
+    def test_a_problem_with_where_the_leg_ends_points_at_the_country_of_the_incident(self) -> None:
+        # The leg from the country of origin ends in the country of the incident: an error on
+        # that end names the incident's column, not the origin's.
+        records, _context = self.read(self.write(EUROPE, [row_europe()]))
+        (record,) = records
+        self.assertEqual(record.locate("legs[1].to_country").column, "Country of Incident")
+        self.assertEqual(record.locate("legs[1].from_country").column, "Country of Origin")
+
     def test_it_maps_every_cause_category(self) -> None:
         categories = {
             "Drowning": "drowning",
