@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
@@ -201,3 +201,34 @@ def visible_returns(user: Any) -> QuerySet[Return]:
                 status="submitted",
             )
     return Return.objects.filter(condition, organisation__is_active=True)
+
+
+def partners_submitted(user: Any, questionnaire: Any) -> dict[str, int]:
+    """For each period of ``questionnaire``, how many partners of the user's reporting
+    communities have submitted (and had approved) a return: counts only, never who or what.
+
+    A partner is another active member of a reporting community one of the user's organisations
+    belongs to; organisations outside those communities are never counted, and drafts and
+    returns awaiting approval never count. Submitting for one of these periods opens the
+    partners' returns for it (``visible_returns``).
+    """
+    from waypoint.returns.models import Return, Status
+
+    if not _is_active_user(user):
+        return {}
+    own = _member_organisation_ids(user)
+    partners = (
+        Organisation.objects.active()
+        .filter(reporting_communities__members__in=own)
+        .exclude(pk__in=own)
+        .values("pk")
+    )
+    counts = (
+        Return.objects.filter(
+            questionnaire=questionnaire, status=Status.SUBMITTED, organisation_id__in=partners
+        )
+        .values("period")
+        .annotate(partners=Count("organisation_id", distinct=True))
+        .order_by()
+    )
+    return {row["period"]: row["partners"] for row in counts}

@@ -1,5 +1,6 @@
-"""Forms of the returns pages: a new return, the decision on a submission and a revision's
-reason. The figures of a draft have a form of their own (``returns.entry``)."""
+"""Forms of the returns pages: a new return, the decision on a submission, a revision's reason
+and the choice of returns to download. The figures of a draft have a form of their own
+(``returns.entry``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from waypoint.orgs.models import Organisation
 from waypoint.returns import validation
-from waypoint.returns.models import Questionnaire
-from waypoint.returns.periods import Period, PeriodKind
+from waypoint.returns.exports import ReturnFilters
+from waypoint.returns.models import Questionnaire, Status
+from waypoint.returns.periods import Period, PeriodError, PeriodKind
 
 MAX_REASON = 2000
 
@@ -120,3 +122,66 @@ class RevisionForm(Form):
         ),
         error_messages={"required": gettext_lazy("Say why the return is revised.")},
     )
+
+
+# Downloading returns -----------------------------------------------------------------------------
+
+
+#: The choice that does not narrow the download.
+ANY = pgettext_lazy("a choice that does not filter", "any")
+
+
+class ExportForm(Form):
+    """Which of the returns the user may read to download; nothing chosen means all of them."""
+
+    questionnaire = forms.ChoiceField(label=gettext_lazy("Questionnaire"), required=False)
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("A year (2024), a quarter (2024-Q2) or a month (2024-03)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 10}),
+    )
+    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", ANY), *Status.choices],
+        help_text=gettext_lazy(
+            "Drafts and returns awaiting approval are your own organisation's only."
+        ),
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        questionnaires: Sequence[Questionnaire],
+        organisations: Sequence[Organisation],
+    ) -> None:
+        super().__init__(data, auto_id="id_export_%s")
+        questionnaire: Any = self.fields["questionnaire"]
+        questionnaire.choices = [("", ANY)] + [(q.code, str(q)) for q in questionnaires]
+        organisation: Any = self.fields["organisation"]
+        organisation.choices = [("", ANY)] + [
+            (org.code, f"{org.name} ({org.code})") for org in organisations
+        ]
+
+    def clean_period(self) -> str:
+        text = str(self.cleaned_data.get("period") or "").strip()
+        if not text:
+            return ""
+        try:
+            return str(Period.parse(text))
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    @property
+    def filters(self) -> ReturnFilters:
+        data = self.cleaned_data
+        return ReturnFilters(
+            questionnaire=data.get("questionnaire") or "",
+            period=data.get("period") or "",
+            organisation=data.get("organisation") or "",
+            status=data.get("status") or "",
+        )

@@ -1,5 +1,6 @@
 """The returns pages, under /returns/: the list of what the user may read, one return, the
-figures form of a draft, and the steps of the workflow (submit, approve or send back, revise).
+figures form of a draft, the steps of the workflow (submit, approve or send back, revise), and
+the downloads of one return's figures and of the list.
 
 Every return is found through ``Return.objects.visible_to``: a return the user may not read
 answers exactly like one that does not exist. Changing one is for the recorders of its
@@ -15,18 +16,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waypoint.orgs.access import AccessDenied
+from waypoint.orgs.access import AccessDenied, member_organisations
 from waypoint.orgs.models import Organisation
-from waypoint.returns import actions, prefill
+from waypoint.returns import actions, exports, prefill
 from waypoint.returns.entry import FiguresEntry, rearranged, stored_data
-from waypoint.returns.forms import DecisionForm, NewReturnForm, RevisionForm, kind_label
+from waypoint.returns.exports import ExportFile
+from waypoint.returns.forms import (
+    DecisionForm,
+    ExportForm,
+    NewReturnForm,
+    RevisionForm,
+    kind_label,
+)
 from waypoint.returns.models import (
     Indicator,
     Questionnaire,
@@ -35,6 +44,7 @@ from waypoint.returns.models import (
     ReturnQuerySet,
     Status,
 )
+from waypoint.returns.opening import periods_note
 from waypoint.returns.periods import PeriodError
 from waypoint.returns.presentation import (
     Member,
@@ -60,8 +70,17 @@ ORIGIN = "entered"
 @login_required
 def return_list(request: HttpRequest) -> HttpResponse:
     """The user's organisations' returns, every version; the other organisations' submitted
-    returns the user may read, by period; and the periods still closed to them."""
-    return render(request, "returns/list.html", _list_context(request.user))
+    returns the user may read, by period; and the periods still closed to them. A query
+    string fills in the download form (and shows what was wrong with it)."""
+    context = _list_context(request.user)
+    export_form = ExportForm(
+        request.GET or None,
+        questionnaires=context.pop("questionnaires"),
+        organisations=context.pop("readable"),
+    )
+    if export_form.is_bound:
+        export_form.is_valid()
+    return render(request, "returns/list.html", context | {"export_form": export_form})
 
 
 def _list_context(user: Any) -> dict[str, Any]:
@@ -72,7 +91,7 @@ def _list_context(user: Any) -> dict[str, Any]:
         .select_related("organisation", "questionnaire", "submitted_by")
         .order_by("-period", "questionnaire__code", "organisation__code", "-version")
     )
-    others = (
+    others = list(
         visible.exclude(organisation_id__in=list(members))
         .current()
         .select_related("organisation", "questionnaire")
@@ -86,6 +105,9 @@ def _list_context(user: Any) -> dict[str, Any]:
         .order_by("name")
     )
     recording = _recording(members)
+    questionnaires = list(Questionnaire.objects.order_by("code"))
+    readable = {member.organisation.code: member.organisation for member in members.values()}
+    readable |= {ret.organisation.code: ret.organisation for ret in [*own, *others]}
     return {
         "own": own,
         "several": len(members) > 1,
@@ -96,17 +118,56 @@ def _list_context(user: Any) -> dict[str, Any]:
         if communities
         else [],
         "communities": communities,
-        "form": _new_form(recording) if recording else None,
+        "form": _new_form(recording, questionnaires=questionnaires) if recording else None,
+        "questionnaires": questionnaires,
+        "readable": [readable[code] for code in sorted(readable)],
     }
+
+
+@require_GET
+@login_required
+def return_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The returns the user may read, every version, with their figures (one row per figure),
+    narrowed by the download form's choices; recorded in the audit log."""
+    visible = Return.objects.visible_to(request.user)
+    own = [org.pk for org in member_organisations(request.user)]
+    readable = Organisation.objects.filter(
+        Q(pk__in=visible.values("organisation_id")) | Q(pk__in=own)
+    ).order_by("code")
+    form = ExportForm(
+        request.GET,
+        questionnaires=list(Questionnaire.objects.order_by("code")),
+        organisations=list(readable),
+    )
+    if not form.is_valid():
+        messages.error(request, _("The returns were not downloaded: correct the choices below."))
+        return redirect(reverse("returns") + "?" + request.GET.urlencode() + "#export-heading")
+    exported = exports.export_returns(actor=request.user, format=fmt, filters=form.filters)
+    return _attachment(exported)
+
+
+def _attachment(exported: ExportFile) -> HttpResponse:
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.name}"'
+    return response
 
 
 def _recording(members: dict[int, Member]) -> list[Organisation]:
     return [member.organisation for member in members.values() if member.records]
 
 
-def _new_form(recording: list[Organisation], data: QueryDict | None = None) -> NewReturnForm:
-    questionnaires = list(Questionnaire.objects.order_by("code"))
-    return NewReturnForm(data, organisations=recording, questionnaires=questionnaires)
+def _new_form(
+    recording: list[Organisation],
+    data: QueryDict | None = None,
+    questionnaire: str = "",
+    questionnaires: list[Questionnaire] | None = None,
+) -> NewReturnForm:
+    if questionnaires is None:
+        questionnaires = list(Questionnaire.objects.order_by("code"))
+    form = NewReturnForm(data, organisations=recording, questionnaires=questionnaires)
+    if questionnaire in form.questionnaires:
+        form.fields["questionnaire"].initial = questionnaire
+    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,7 +177,11 @@ def return_new(request: HttpRequest) -> HttpResponse:
     recording = _recording(memberships(request.user))
     if not recording:
         raise PermissionDenied(_("You do not record returns for an organisation."))
-    form = _new_form(recording, request.POST if request.method == "POST" else None)
+    form = _new_form(
+        recording,
+        request.POST if request.method == "POST" else None,
+        request.GET.get("questionnaire", ""),
+    )
     if form.is_bound and form.is_valid():
         try:
             ret = actions.start(
@@ -135,10 +200,31 @@ def return_new(request: HttpRequest) -> HttpResponse:
                 % {"organisation": ret.organisation.code, "period": ret.period},
             )
             return redirect("return_edit", return_id=ret.public_id)
-    return render(request, "returns/new.html", {"form": form})
+    return render(request, "returns/new.html", _new_context(request.user, form, recording))
+
+
+def _new_context(user: Any, form: NewReturnForm, recording: list[Organisation]) -> dict[str, Any]:
+    """The form, and the note on the chosen questionnaire's periods: what the user's
+    organisations and, counted, their partners have submitted."""
+    chosen = form["questionnaire"].value() or ""
+    questionnaire = form.questionnaires.get(chosen) or next(
+        iter(form.questionnaires.values()), None
+    )
+    note = periods_note(user, questionnaire, recording) if questionnaire else None
+    others = [q for q in form.questionnaires.values() if q != questionnaire]
+    return {"form": form, "note": note, "other_questionnaires": others}
 
 
 # One return --------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def return_figures(request: HttpRequest, return_id: Any, fmt: str) -> HttpResponse:
+    """One return's figures in the native import layout, as CSV or XLSX: the file imports back
+    unchanged. Recorded in the audit log."""
+    exported = exports.export_return(actor=request.user, return_id=return_id, format=fmt)
+    return _attachment(exported)
 
 
 def _found(request: HttpRequest, return_id: Any) -> tuple[Return, ReturnQuerySet, Member | None]:

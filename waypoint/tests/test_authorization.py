@@ -508,6 +508,12 @@ def api_return_revise(persona: Persona, method: str, label: Any) -> int | tuple[
 RETURN_SUBMITTER = "own_reporter"
 
 
+#: The regional table over the period "own" and "partner" submitted for.
+REGIONAL_QUERY = (
+    "?questionnaire=annual&indicator=tip_victims_detected&period_from=2023&period_to=2023"
+)
+
+
 def return_document(url: str) -> dict[str, Any]:
     """The body of a write to the returns API."""
     if url.endswith("/figures"):
@@ -557,6 +563,12 @@ POLICY: dict[str, Expectation] = {
     # Aggregate returns: reciprocity decides who reads a submitted one (see return_page).
     "returns": page,
     "returns_regional": page,
+    # Files: the returns one reads (an empty file for those who read none), the regional table
+    # and its chart over them; one return's figures as its page.
+    "returns_export": page,
+    "returns_regional_download": page,
+    "returns_regional_chart": page,
+    "return_figures": return_page,
     "return_new": return_new,
     "return_detail": return_page,
     "return_edit": return_edit,
@@ -615,6 +627,9 @@ POLICY: dict[str, Expectation] = {
     "api:approve_return": api_return_approve,
     "api:send_back_return": api_return_step,
     "api:revise_return": api_return_revise,
+    "api:export_returns": api_read,
+    "api:get_regional_table": api_read,
+    "api:export_return": api_return,
 }
 
 
@@ -824,11 +839,19 @@ class AuthorizationMatrixTests(BaseTestCase):
             "api:approve_return": {"return_id": self.returns["awaiting"].public_id},
             "api:send_back_return": {"return_id": self.returns["awaiting"].public_id},
             "api:revise_return": {"return_id": self.returns["submitted"].public_id},
+            "return_figures": {"return_id": self.returns["submitted"].public_id, "fmt": "csv"},
+            "returns_export": {"fmt": "xlsx"},
+            "returns_regional_download": {"fmt": "csv"},
+            "returns_regional_chart": {"fmt": "svg"},
+            "api:export_return": {"return_id": self.returns["submitted"].public_id},
         }
         # The incidents behind the explorer's first table's grand total.
         queries = {
             "statistics_explorer_incidents": "?cell=total&cell=total",
             "api:explore_stats": "?subject=victims&by=sex&by=year",
+            "returns_regional_download": REGIONAL_QUERY,
+            "returns_regional_chart": REGIONAL_QUERY,
+            "api:get_regional_table": REGIONAL_QUERY,
         }
         query = queries.get(name, "")
         return [(None, reverse(name, kwargs=arguments.get(name)) + query)]

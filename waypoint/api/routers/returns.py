@@ -6,6 +6,10 @@ reporting communities for the periods their organisation opened by submitting it
 (reciprocity). A return the user may not read answers 404 exactly like one that does not exist;
 one the user reads but may not change (another organisation's, or theirs without a recording
 role) answers 403 to a write. Every write goes through ``returns.actions``.
+
+Files: one return's figures in the native import layout and the list of returns with their
+figures (``returns.exports``, recorded in the audit log), and the regional table over the
+returns (``returns.regional``: through the disclosure gate, with who reported how).
 """
 
 from __future__ import annotations
@@ -13,32 +17,39 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from waypoint.analytics import answers
 from waypoint.api.auth import actor
 from waypoint.api.errors import ApiError, BadRequest, Forbidden, Invalid
-from waypoint.api.schemas.common import errors, links
+from waypoint.api.routers.stats import FILE_ANSWERS
+from waypoint.api.schemas.common import Text, errors, links
 from waypoint.api.schemas.returns import (
+    Code,
     FiguresIn,
     ReturnIn,
     ReturnOut,
     ReturnPage,
     ReturnQuery,
     RevisionIn,
+    StatusCode,
 )
+from waypoint.api.schemas.stats import StatsFormat, StatsTableOut
 from waypoint.cases.validation import Problem
 from waypoint.orgs.access import AccessDenied, member_organisations, recording_organisations
 from waypoint.orgs.models import Organisation
-from waypoint.returns import actions, validation
+from waypoint.returns import actions, exports, regional, validation
 from waypoint.returns.actions import Entry, ReturnRefused
+from waypoint.returns.exports import ExportFile, ReturnFilters
 from waypoint.returns.models import Indicator, Questionnaire, Return, ReturnValue
 from waypoint.returns.models import Status as State
 from waypoint.returns.periods import Period, PeriodError
 from waypoint.returns.presentation import get_return_for
+from waypoint.returns.statistics import Coverage
 from waypoint.returns.validation import Finding
 
 # People are named to the members of the return's organisation only: left out for others.
@@ -53,6 +64,76 @@ class Conflict(ApiError):
     """The return is not in a state that allows the step (submitted already, say)."""
 
     status = 409
+
+
+FileFormat = Literal["csv", "xlsx"]
+FILE_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    exports.XLSX: {"schema": {"type": "string", "format": "binary"}},
+}
+
+
+class ReturnFileQuery(Schema):
+    format: FileFormat = Field("csv", description="`csv` or `xlsx`.")
+
+
+class ReturnsExportQuery(ReturnFileQuery):
+    questionnaire: Code | None = Field(None, description="A questionnaire's code.")
+    period: Annotated[Text, Field(max_length=20)] | None = Field(None, description="`2024`.")
+    organisation: Code | None = Field(None, description="An organisation's code.")
+    status: StatusCode | None = Field(
+        None, description="Drafts and returns awaiting approval are your own organisations'."
+    )
+
+
+class RegionalQuery(Schema):
+    questionnaire: Code = Field(
+        description="The questionnaire's code.", json_schema_extra={"example": "annual"}
+    )
+    indicator: Code = Field(
+        description="The indicator's code; the questionnaire asks for it.",
+        json_schema_extra={"example": "tip_victims_detected"},
+    )
+    breakdown: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = Field(
+        None,
+        description="A breakdown the indicator takes (`sex`, `citizenship`, …); none for its "
+        "total by period.",
+    )
+    period_from: Annotated[Text, Field(min_length=1, max_length=7)] = Field(
+        description="The first period: `2024`, `2024-Q2` or `2024-03`, of the questionnaire's "
+        "kind.",
+        json_schema_extra={"example": "2023"},
+    )
+    period_to: Annotated[Text, Field(min_length=1, max_length=7)] = Field(
+        description=f"The last period (at most {regional.MOST_PERIODS} periods in all).",
+        json_schema_extra={"example": "2024"},
+    )
+    format: StatsFormat = Field(
+        "json", description="`json` (the answer below), or a `csv` or `xlsx` file."
+    )
+
+
+class CoverageOut(Schema):
+    organisation: str = Field(description="The organisation's code.")
+    period: str
+    source: Literal["return", "records", "none"] = Field(
+        description="`return`: its submitted return (reciprocity lets you read it); `records`: "
+        "for your own organisations, derived from their incident records; `none`: not reported "
+        "(or not open to you)."
+    )
+    version: int | None = Field(description="The version of the return, for `return`.")
+    return_id: uuid.UUID | None = Field(description="The return's id, for `return`.")
+
+
+class RegionalTableOut(StatsTableOut):
+    questionnaire: str
+    indicator: str
+    breakdown: str | None
+    periods: list[str]
+    coverage: list[CoverageOut] = Field(
+        description="Who reported how for each period: one source per organisation and period, "
+        "so that nothing is counted twice."
+    )
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -97,6 +178,85 @@ def get_return(request: HttpRequest, return_id: uuid.UUID) -> dict[str, Any]:
     user = actor(request)
     ret = get_return_for(Return.objects.visible_to(user), return_id)
     return _full(ret, _own(user))
+
+
+@router.get(
+    "/export",
+    response={200: str, **errors(401, 422, 429)},
+    summary="Export the returns you may read, with their figures",
+    openapi_extra={"responses": {200: {"content": FILE_CONTENT}}},
+)
+def export_returns(request: HttpRequest, query: Query[ReturnsExportQuery]) -> HttpResponse:
+    """The returns the user may read (as the list gives them: every version), one row per
+    figure: `organisation`, `version`, `status`, then the columns of the native import layout.
+    A censored figure is `<5` with its bound in `censored_below`, never 0. Recorded in the
+    audit log."""
+    filters = ReturnFilters(
+        questionnaire=query.questionnaire or "",
+        period=query.period or "",
+        organisation=query.organisation or "",
+        status=query.status or "",
+    )
+    return _file(exports.export_returns(actor=actor(request), format=query.format, filters=filters))
+
+
+@router.get(
+    "/regional",
+    response={200: RegionalTableOut, **errors(401, 422, 429)},
+    summary="Sum an indicator over your reporting communities",
+    openapi_extra=FILE_ANSWERS,
+)
+def get_regional_table(
+    request: HttpRequest, query: Query[RegionalQuery]
+) -> dict[str, Any] | HttpResponse:
+    """The regional table of the page `/returns/regional/`: an indicator (by a breakdown, if
+    given) and period, summed over the organisations of your reporting communities, each
+    organisation and period from one source (its submitted return where reciprocity lets you
+    read it, else, for your own organisations, their incident records), through the disclosure
+    gate. A sum that includes a censored figure, and a small one, is null with
+    `suppressed: true`, never 0. `coverage` says who reported how."""
+    user = actor(request)
+    form = regional.RegionalForm(
+        {
+            "questionnaire": query.questionnaire,
+            "indicator": query.indicator,
+            "breakdown": query.breakdown or "",
+            "period_from": query.period_from,
+            "period_to": query.period_to,
+        }
+    )
+    found = regional.answer(user, form)
+    if found is None:
+        problems = [
+            Problem("" if name == "__all__" else name, str(message), "invalid")
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise Invalid(problems[0].message, problems)
+    if query.format != "json":
+        content_type, write = FILES[query.format]
+        response = HttpResponse(write(found.protected), content_type=content_type)
+        name = f"{found.protected.table_id}.{query.format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return _regional_document(found)
+
+
+@router.get(
+    "/{uuid:return_id}/export",
+    response={200: str, **errors(401, 404, 422, 429)},
+    summary="Export a return's figures in the native layout",
+    openapi_extra={"responses": {200: {"content": FILE_CONTENT}}},
+)
+def export_return(
+    request: HttpRequest, return_id: uuid.UUID, query: Query[ReturnFileQuery]
+) -> HttpResponse:
+    """One return's figures in the native import layout (`questionnaire`, `period`,
+    `indicator`, `value`, `censored_below`, `note`, then one column per breakdown), so that the
+    file imports back unchanged. A censored figure is `<5` with its bound, never 0. Recorded in
+    the audit log."""
+    exported = exports.export_return(actor=actor(request), return_id=return_id, format=query.format)
+    return _file(exported)
 
 
 # Writing -----------------------------------------------------------------------------------------
@@ -227,6 +387,38 @@ def revise_return(
 
 
 # Helpers -----------------------------------------------------------------------------------------
+
+FILES = {
+    "csv": ("text/csv; charset=utf-8", answers.as_csv),
+    "xlsx": (exports.XLSX, answers.as_xlsx),
+}
+
+
+def _file(exported: ExportFile) -> HttpResponse:
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.name}"'
+    return response
+
+
+def _regional_document(found: regional.Regional) -> dict[str, Any]:
+    return {
+        **answers.as_json(found.protected),
+        "questionnaire": found.questionnaire.code,
+        "indicator": found.indicator.code,
+        "breakdown": found.breakdown,
+        "periods": found.periods,
+        "coverage": [_coverage(item) for item in found.coverage],
+    }
+
+
+def _coverage(item: Coverage) -> dict[str, Any]:
+    return {
+        "organisation": item.organisation.code,
+        "period": item.period,
+        "source": str(item.source),
+        "version": item.version,
+        "return_id": item.ret.public_id if item.ret is not None else None,
+    }
 
 
 def _own(user: Any) -> set[int]:

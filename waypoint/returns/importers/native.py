@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from waypoint.bulk.formulas import restore
 from waypoint.bulk.mapping import Issue, Rejected, text_of
 from waypoint.bulk.sources import Row, SourceError, Table
 from waypoint.reference import catalogue
@@ -109,7 +110,8 @@ class _Rows:
             value=value,
             censored_below=censored,
             place=Place(row.file, row.sheet, row.number, self.table.written("value")),
-            note=text_of(row.get("note")),
+            # Exports quote a note a spreadsheet would run as a formula; take the quote off.
+            note=restore(text_of(row.get("note"))),
         )
 
     def _problem(self, row: Row, column: str, reason: str, code: str, accepted: str = "") -> Issue:
