@@ -105,6 +105,7 @@ BREAKDOWNS: dict[str, Breakdown] = {
             *_vocabulary("smuggling_method"),
             several=True,
         ),
+        Breakdown("counterpart", _("other State"), _countries, _country_label),
         Breakdown("month", _("month"), *_fixed({f"{m:02d}": f"{m:02d}" for m in range(1, 13)})),
     )
 }

@@ -31,6 +31,7 @@ class Unit(models.TextChoices):
     INCIDENTS = "incidents", _("incidents")
     CASES = "cases", _("cases")
     CURRENCY = "currency", _("amount of money")
+    REQUESTS = "requests", _("requests")
 
 
 def _translated(texts: dict[str, str]) -> str:

@@ -234,7 +234,7 @@ class NativeTests(ImportTestCase):
                 "female, male",
                 "returns.csv, row 4, column indicator: “tip_victims_detectd” is not an "
                 "indicator. — accepted: tip_victims_detected, tip_victims_repatriated, "
-                "ibc_detections",
+                "prot_victims_assisted",
                 "returns.csv, row 5, column censored_below: A figure is either given or censored "
                 "(“fewer than”), not both. (value “5”)",
             ],

@@ -100,10 +100,19 @@ class ReturnsTestCase(BaseTestCase):
 
 class CatalogueTests(ReturnsTestCase):
     def test_it_ships_the_annual_questionnaire_and_the_monthly_border_one(self) -> None:
-        codes = [item.indicator.code for item in self.annual.items.select_related("indicator")]
-        self.assertEqual(len(codes), 18)
+        items = list(self.annual.items.select_related("indicator"))
+        codes = [item.indicator.code for item in items]
+        self.assertEqual(len(codes), 24)
         self.assertEqual(codes[0], "som_irregular_migrants_detected")
         self.assertIn(VICTIMS, codes)
+        # Smuggling, trafficking, violence, then assistance and protection of victims and
+        # international cooperation, the themes of the CCPCJ discussion guide.
+        self.assertEqual(sorted({item.number[0] for item in items}), ["A", "B", "C", "D", "E"])
+        requests = Indicator.objects.get(code="coop_mla_requests_sent")
+        self.assertEqual(
+            (requests.unit, requests.breakdowns),
+            ("requests", ["country", "offence", "counterpart"]),
+        )
         monthly = Questionnaire.objects.get(code="border-monthly")
         self.assertEqual(monthly.period_kind, "month")
         victims = Indicator.objects.get(code=VICTIMS)
@@ -129,6 +138,21 @@ class CatalogueTests(ReturnsTestCase):
 
 
 class ValidationTests(ReturnsTestCase):
+    def test_it_takes_cooperation_requests_by_offence_and_other_state(self) -> None:
+        sent = "coop_mla_requests_sent"
+        found = self.messages(
+            [
+                entry(sent, 7),
+                entry(sent, 5, counterpart="LBY"),
+                entry(sent, 2, counterpart="TUN"),
+                entry(sent, 7, offence="08051"),
+            ]
+        )
+        self.assertEqual(found, [])
+        found = self.messages([entry(sent, 1, counterpart="LBA")], period="2024")
+        self.assertEqual(found[0][0], "code")
+        self.assertTrue(found[0][2].startswith("LBA is not a code of other State."), found)
+
     def test_it_accepts_breakdowns_that_add_up(self) -> None:
         found = self.messages(
             [
