@@ -21,6 +21,8 @@ from typing import Any
 import pycountry
 from django.utils import translation
 
+from waypoint.reference import catalogue
+
 GEOMETRY_DIR = Path(__file__).resolve().parent.parent / "geometry"
 TOPOLOGY_FILE = GEOMETRY_DIR / "countries-50m.json"
 
@@ -66,6 +68,11 @@ def country_name(alpha3: str, language: str | None = None) -> str:
     """Return the country's ISO 3166 name in the active (or given) language."""
     country = pycountry.countries.get(alpha_3=alpha3.upper())
     if country is None:
+        # An area the map draws under a user-assigned code (Kosovo's XKX) has its names in the
+        # reference data only.
+        if alpha3 in country_shapes() and alpha3 in catalogue.country_codes():
+            with translation.override(language or translation.get_language() or "en"):
+                return catalogue.country_label(alpha3)
         return country_shapes()[alpha3].name if alpha3 in country_shapes() else alpha3
     return _iso3166_translation(language or translation.get_language() or "en").gettext(
         country.name

@@ -56,6 +56,10 @@ class CountryTests(TestCase):
         known = set(Country.objects.values_list("alpha3", flat=True))
         self.assertLessEqual(set(geometry.country_shapes()), known)
         self.assertIn("XKX", geometry.country_shapes())
+        # Maps name it in the reader's language, as they name the ISO countries.
+        self.assertEqual(geometry.country_name("XKX", "ar"), "كوسوفو")
+        self.assertEqual(geometry.country_name("XKX", "zh-hans"), "科索沃")
+        self.assertEqual(geometry.country_name("ITA", "fr"), "Italie")
 
     def test_it_leaves_unmapped_only_the_entries_m49_gives_no_region(self) -> None:
         unmapped = set(Country.objects.filter(region=None).values_list("alpha3", flat=True))
