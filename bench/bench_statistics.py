@@ -15,7 +15,8 @@ with the visibility rule written as plain conditions on organisation ids looked 
 the two must count the same, or the benchmark fails. Targets: under 2 s per table, within 1.5×
 of its baseline.
 
-``WAYPOINT_BENCH_INCIDENTS`` sets the size (e.g. 20000 for a quick run). SQLite by default (the
+``WAYPOINT_BENCH_INCIDENTS`` sets the size (e.g. 20000 for a quick run), ``WAYPOINT_BENCH_TABLES``
+the tables to time (comma-separated ids; all by default). SQLite by default (the
 runner's in-memory test database); for PostgreSQL run
 ``scripts/with-postgres .venv/bin/python bench/run.py statistics``.
 """
@@ -33,6 +34,8 @@ from timing import best_of, ratio
 NEEDS_DATABASE = True
 
 INCIDENTS = int(os.environ.get("WAYPOINT_BENCH_INCIDENTS", "1000000"))
+#: The tables to time (comma-separated ids), all when unset.
+TABLES = {name for name in os.environ.get("WAYPOINT_BENCH_TABLES", "").split(",") if name}
 BASE = 20_000
 SEED = 1
 TODAY = datetime.date(2025, 6, 30)
@@ -185,6 +188,8 @@ def measure() -> dict[str, tuple[float, float]]:
     sql = Baselines(user)
     found = {}
     for definition in statistics.REGISTRY:
+        if TABLES and definition.id not in TABLES:
+            continue
         spec = StatSpec(definition.id, Scope.of(user), currency="USD")
         table = definition.run(spec)
         baseline = getattr(sql, definition.id)
@@ -375,13 +380,16 @@ class Baselines:
             "GROUP BY 1, 2, 3"
         )
 
-    def smuggling_by_route_year(self) -> Any:
-        migrants = (
+    def migrants(self) -> str:
+        """The migrants of an incident: the number it records, else its smuggled migrants."""
+        return (
             "COALESCE(i.migrants_involved, (SELECT COUNT(*) FROM cases_person p "
             "WHERE p.incident_id = i.id AND p.role = 'smuggled_migrant'))"
         )
+
+    def smuggling_by_route_year(self) -> Any:
         return self.fetch(
-            f"SELECT {self.route()}, {self.year('i.date_start')}, COUNT(*), SUM({migrants}) "
+            f"SELECT {self.route()}, {self.year('i.date_start')}, COUNT(*), SUM({self.migrants()}) "
             f"FROM cases_incident i WHERE {self.kind('smuggling_of_migrants')} AND {self.visible} "
             "GROUP BY 1, 2"
         )
@@ -401,14 +409,15 @@ class Baselines:
                 "ORDER BY l.sequence) FROM cases_routeleg l WHERE l.incident_id = i.id)"
             )
         rows = self.fetch(
-            f"SELECT {legs}, {self.year('i.date_start')}, COUNT(*) FROM cases_incident i "
-            f"WHERE {self.visible} GROUP BY 1, 2"
+            f"SELECT {legs}, {self.year('i.date_start')}, COUNT(*), SUM({self.migrants()}) "
+            f"FROM cases_incident i WHERE {self.visible} GROUP BY 1, 2"
         )
-        paths: dict[tuple[str, Any], int] = {}
-        for text, year, count in rows:
-            key = (_path(text), year)
-            paths[key] = paths.get(key, 0) + count
-        return [(path, year, count) for (path, year), count in paths.items()]
+        paths: dict[tuple[str, Any], list[int]] = {}
+        for text, year, count, migrants in rows:
+            found = paths.setdefault((_path(text), year), [0, 0])
+            found[0] += count
+            found[1] += migrants or 0
+        return [(path, year, count, migrants) for (path, year), (count, migrants) in paths.items()]
 
     def casualties_by_route_cause_year(self) -> Any:
         died = "(i.dead > 0 OR i.missing > 0)"
