@@ -67,6 +67,7 @@ from waypoint.cases.validation import (
     Problem,
     validate,
 )
+from waypoint.lib.numbered import without_block
 from waypoint.orgs.access import get_incident_for, is_owner_member, recording_organisations
 from waypoint.orgs.models import Membership, Organisation, SharingAgreement
 from waypoint.reference import catalogue
@@ -456,7 +457,7 @@ def rearranged(data: QueryDict, action: str) -> tuple[QueryDict, str] | None:
         return changed, f"id_{kind}-{count + 1}-{_FIRST_FIELD[what]}"
     if index is None or index > count:
         return changed, ""
-    changed = _without(data, kind, index, count, count_key)
+    changed = without_block(data, f"{kind}-", index, count, count_key)
     focus = {"person": "persons-heading", "leg": "route-heading"}.get(
         what, f"person-{first}-heading"
     )
@@ -689,24 +690,6 @@ def _completed(data: QueryDict) -> QueryDict:
             if key not in completed:
                 completed.setlist(key, defaults.getlist(key))
     return completed
-
-
-def _without(data: QueryDict, kind: str, index: int, count: int, count_key: str) -> QueryDict:
-    """The data without block ``index`` of ``kind``, the blocks after it renumbered."""
-    kept = QueryDict(mutable=True)
-    pattern = re.compile(rf"^{re.escape(kind)}-(\d+)-(.*)$")
-    for key in data:
-        match = pattern.match(key)
-        if match is None:
-            kept.setlist(key, data.getlist(key))
-            continue
-        number, rest = int(match.group(1)), match.group(2)
-        if number < index:
-            kept.setlist(key, data.getlist(key))
-        elif number > index:
-            kept.setlist(f"{kind}-{number - 1}-{rest}", data.getlist(key))
-    kept[count_key] = str(count - 1)
-    return kept
 
 
 # Views

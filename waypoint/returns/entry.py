@@ -24,6 +24,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from waypoint.lib.numbered import without_block
 from waypoint.reference.models import UNKNOWN
 from waypoint.returns.actions import Entry
 from waypoint.returns.breakdowns import BREAKDOWNS, COUNTRY_ANSWERS
@@ -520,9 +521,7 @@ def rearranged(
     prefix = f"{code}.{row}"
     pairs = max(1, count(data, f"{prefix}.pairs", len(BREAKDOWNS)))
     if verb == "remove-row":
-        return _without(
-            changed, f"{code}.", row, rows, rows_key=f"{code}.rows"
-        ), f"indicator-{code}"
+        return without_block(changed, f"{code}.", row, rows, f"{code}.rows"), f"indicator-{code}"
     if verb == "add-pair":
         if pairs >= len(BREAKDOWNS):
             return changed, ""
@@ -559,22 +558,3 @@ def _add_row(data: QueryDict, indicator: Indicator, rows: int) -> QueryDict:
     for name in ("category_1", "value", "below", "note"):
         data[f"{code}.{row}-{name}"] = ""
     return data
-
-
-def _without(data: QueryDict, start: str, row: int, rows: int, *, rows_key: str) -> QueryDict:
-    """The data without row ``row`` of the indicator whose keys begin with ``start``, the rows
-    after it renumbered."""
-    pattern = re.compile(rf"^{re.escape(start)}(\d+)([-.].*)$")
-    kept = QueryDict(mutable=True)
-    for key in data:
-        match = pattern.match(key)
-        if match is None:
-            kept.setlist(key, data.getlist(key))
-            continue
-        number, rest = int(match.group(1)), match.group(2)
-        if number < row:
-            kept.setlist(key, data.getlist(key))
-        elif number > row:
-            kept.setlist(f"{start}{number - 1}{rest}", data.getlist(key))
-    kept[rows_key] = str(rows - 1)
-    return kept
