@@ -6,6 +6,9 @@ and victimisations). Each measurement runs in its own process on its own copy of
 migrated SQLite database, and reports its peak memory (maximum resident set size) and its CPU
 time beside the wall time (on a machine shared with other work, CPU time varies less).
 
+A third run imports the same rows without the statistics summary's triggers, to show what they
+cost (``summary_triggers_ratio``).
+
 A second pair runs the import on 1,000,000 rows when ``WAYPOINT_BENCH_MILLION=1`` (about ten
 times as long), to check that memory stays bounded as the file grows.
 
@@ -94,6 +97,8 @@ def run() -> dict[str, object]:
         write_rows(data, ROWS)
         baseline = _child("baseline", _copy(template, "baseline"), data)
         imported = _child("import", _copy(template, "import"), data)
+        # What the statistics summary's triggers cost the import: the same without them.
+        untriggered = _child("import_untriggered", _copy(template, "untriggered"), data)
         results.update(
             baseline_executemany_s=baseline["seconds"],
             baseline_cpu_s=baseline["cpu_s"],
@@ -103,6 +108,8 @@ def run() -> dict[str, object]:
             import_peak_mb=imported["peak_mb"],
             import_rows_per_s=round(ROWS / imported["seconds"]),
             ratio=round(imported["seconds"] / baseline["seconds"], 2),
+            import_without_summary_triggers_s=untriggered["seconds"],
+            summary_triggers_ratio=round(imported["seconds"] / untriggered["seconds"], 2),
             created=imported["created"],
             rejected=imported["rejected"],
         )
@@ -184,6 +191,15 @@ def _import(data: str) -> dict[str, Any]:
         "created": report.created,
         "rejected": report.rejected,
     }
+
+
+def _import_untriggered(data: str) -> dict[str, Any]:
+    from django.db import connection
+
+    from waypoint.analytics import summary_triggers
+
+    summary_triggers.remove(connection)
+    return _import(data)
 
 
 def _baseline(data: str) -> dict[str, Any]:
@@ -305,7 +321,12 @@ def _main_child(task: str, data: str) -> None:
     import django
 
     django.setup()
-    tasks = {"migrate": _migrate, "import": _import, "baseline": _baseline}
+    tasks = {
+        "migrate": _migrate,
+        "import": _import,
+        "import_untriggered": _import_untriggered,
+        "baseline": _baseline,
+    }
     print(json.dumps(tasks[task](data)))
 
 

@@ -350,6 +350,10 @@ WAYPOINT_JOB_RUNNER = env_choice(
 )
 WAYPOINT_IMPORT_MAX_BYTES = env_int("WAYPOINT_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
 
+# Standard tables read the counts kept ahead of time per organisation and label for the records
+# a user sees whole (analytics.statistics.summary); off, every table counts from the records.
+WAYPOINT_STATISTICS_SUMMARY = env_bool("WAYPOINT_STATISTICS_SUMMARY", default=True)
+
 # --- Statistics disclosure control (analytics.disclosure; methods in docs/statistics.md) ---------
 # Cells counting fewer contributors than the threshold are suppressed: WAYPOINT_STATS_THRESHOLD in
 # statistics shown to staff, the stricter WAYPOINT_STATS_PUBLIC_THRESHOLD in public releases.

@@ -122,3 +122,94 @@ class PrivacySpend(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerError("spends of the privacy budget are never deleted")
+
+
+class SummaryState(models.Model):
+    """How far the statistics summary of one organisation's records is up to date.
+
+    ``version`` is raised by database triggers (``analytics.summary_triggers``) whenever one of
+    the organisation's incidents, or a person, victimisation, offender record or route leg of
+    one, is written or deleted, whatever wrote it; ``built`` is the version the organisation's
+    ``SummaryRow`` rows count. While ``built`` is behind, the organisation's records are counted
+    from the records themselves."""
+
+    owner = models.OneToOneField(
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    version = models.BigIntegerField(_("changes"), default=0)
+    built = models.BigIntegerField(_("changes counted"), default=0)
+    built_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        "owner": INTERNAL,
+        "version": INTERNAL,
+        "built": INTERNAL,
+        "built_at": INTERNAL,
+    }
+
+    class Meta:
+        verbose_name = _("statistics summary state")
+        verbose_name_plural = _("statistics summary states")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}: {self.built}/{self.version}"
+
+
+#: The measures a summary row can hold (the most a standard table sums).
+SUMMARY_MEASURES = 4
+
+
+class SummaryRow(models.Model):
+    """One group of a standard table's single GROUP BY, counted over one organisation's records
+    of one sharing label (and consent to publication) alone: what a table adds up for the
+    records a user may see whole, by owner and label (``analytics.statistics.summary``).
+
+    ``key`` is the JSON list of the group's values, one per dimension, as the table's query gives
+    them; ``year`` repeats the value of its year dimension so that years can be asked for."""
+
+    table_id = models.CharField(_("table"), max_length=100)
+    owner = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    label = models.CharField(_("label"), max_length=12)
+    publish_in_statistics = models.BooleanField(_("published"))
+    year = models.IntegerField(_("year"), null=True)
+    key = models.TextField(_("group"))
+    count = models.BigIntegerField(_("count"))
+    m0 = models.FloatField(default=0)
+    m1 = models.FloatField(default=0)
+    m2 = models.FloatField(default=0)
+    m3 = models.FloatField(default=0)
+
+    field_classes: ClassVar[dict[str, FieldClass]] = {
+        name: INTERNAL
+        for name in (
+            "id",
+            "table_id",
+            "owner",
+            "label",
+            "publish_in_statistics",
+            "year",
+            "key",
+            "count",
+            "m0",
+            "m1",
+            "m2",
+            "m3",
+        )
+    }
+
+    class Meta:
+        verbose_name = _("statistics summary row")
+        verbose_name_plural = _("statistics summary rows")
+        indexes = [models.Index(fields=["table_id", "owner", "label"], name="summary_table_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.table_id} {self.owner_id} {self.label} {self.key}"

@@ -75,7 +75,7 @@ class Progress:
     """Progress bars on standard error, one per stage (``reading`` rows, then ``writing``…),
     each fed with (stage, done, expected); a new stage closes the bar before it."""
 
-    UNITS = {"reading": " rows", "importing": " rows"}
+    UNITS = {"reading": " rows", "importing": " rows", "statistics": " tables"}
 
     def __init__(self) -> None:
         self.bars: dict[str, Any] = {}

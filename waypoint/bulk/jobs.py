@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from waypoint.analytics.statistics import summary
 from waypoint.bulk import importers
 from waypoint.bulk.engine import ImportOptions, run_import
 from waypoint.bulk.models import ImportJob, JobStatus
@@ -158,6 +159,9 @@ def run_job(job: ImportJob) -> ImportJob:
         if report.dry_run:
             status = JobStatus.REJECTED if report.rejected else JobStatus.SUCCEEDED
         _finish(job, status, report=report)
+        if report.written and not report.dry_run:
+            # So that the statistics count the new records from the summary, not one by one.
+            summary.refresh([job.organisation_id])
     finally:
         progress.remove()
     return job
@@ -259,6 +263,8 @@ def work(*, once: bool = False, poll: float = 2.0) -> int:
     while True:
         job = ImportJob.objects.filter(status=JobStatus.QUEUED).order_by("created_at").first()
         if job is None:
+            # Between jobs: count again the statistics summary of what changed meanwhile.
+            summary.refresh()
             if once:
                 return done
             time.sleep(poll)

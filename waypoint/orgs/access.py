@@ -7,6 +7,7 @@ see answers exactly like a record that does not exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -99,6 +100,28 @@ def _snapshot_condition(user: Any) -> Q:
     The same rule, fixed at the moment it is built: for a query run at once, such as a table of
     statistics, where the database then estimates the rows each condition keeps from the
     values themselves and plans joins and groupings accordingly."""
+    parts = visible_parts(user)
+    return cast(Q, parts.whole | parts.one_by_one)
+
+
+@dataclass(frozen=True)
+class VisibleParts:
+    """The incidents a user may see, in two parts that never overlap.
+
+    ``whole`` is a condition on the owner and the label alone: the classes of records (one
+    organisation's records of one label) the user sees every record of. ``one_by_one`` is the
+    rest: records of other classes the user sees because the record itself names the user or
+    one of the user's organisations. Figures counted per class ahead of time
+    (``analytics.statistics.summary``) serve the first part; the second is always counted from
+    the records."""
+
+    whole: Q
+    one_by_one: Q
+
+
+def visible_parts(user: Any) -> VisibleParts:
+    """``visibility_condition(user)`` as ``VisibleParts``, for a query run at once (see
+    ``_snapshot_condition``); the user must be active."""
     from waypoint.cases.models import Incident, Label
 
     # One query: each active organisation, whether the user belongs to it, and whether it
@@ -110,21 +133,36 @@ def _snapshot_condition(user: Any) -> Q:
     rows = list(Organisation.objects.active().values_list("pk", Exists(member), Exists(shares)))
     active = [pk for pk, _member, _shares in rows]
     organisations = [pk for pk, is_member, _shares in rows if is_member]
-    sharing = [pk for pk, _member, is_sharing in rows if is_sharing]
-    named = Exists(
-        Incident.named_users.through.objects.filter(incident_id=OuterRef("pk"), user_id=user.pk)
-    )
-    named_partner = Exists(
-        Incident.shared_with.through.objects.filter(
-            incident_id=OuterRef("pk"), organisation_id__in=organisations
-        )
-    )
-    own = Q(owner_id__in=organisations) & (~Q(label=Label.AMBER_STRICT) | named)
-    partner = Q(label=Label.AMBER) & (Q(owner_id__in=sharing) | named_partner)
-    found = own | partner
+    sharing = [pk for pk, is_member, is_sharing in rows if is_sharing and not is_member]
+    # TLP:RED, TLP:AMBER and TLP:GREEN records of the user's organisations, TLP:AMBER records
+    # of the organisations sharing with them, and TLP:GREEN records of everyone.
+    whole = Q(owner_id__in=organisations) & ~Q(label=Label.AMBER_STRICT)
+    whole |= Q(label=Label.AMBER, owner_id__in=sharing)
     if organisations:
-        found |= Q(label=Label.GREEN)
-    return cast(Q, Q(owner_id__in=active) & found)
+        whole |= Q(label=Label.GREEN)
+    # TLP:AMBER+STRICT records of the user's organisations that name the user, and TLP:AMBER
+    # records of other organisations that name one of the user's organisations as a partner.
+    named = Incident.named_users.through.objects.filter(user_id=user.pk).values("incident_id")
+    named_partner = Incident.shared_with.through.objects.filter(
+        organisation_id__in=organisations
+    ).values("incident_id")
+    one_by_one = Q(owner_id__in=organisations, label=Label.AMBER_STRICT, pk__in=named)
+    one_by_one |= (
+        Q(label=Label.AMBER, pk__in=named_partner)
+        & ~Q(owner_id__in=organisations)
+        & ~Q(owner_id__in=sharing)
+    )
+    in_active = Q(owner_id__in=active)
+    return VisibleParts(whole=in_active & whole, one_by_one=in_active & one_by_one)
+
+
+def published_parts() -> VisibleParts:
+    """What public statistics count, as ``VisibleParts``: every record whose owner agreed to its
+    use in published statistics, of an active organisation; nothing record by record."""
+    active = list(Organisation.objects.active().values_list("pk", flat=True))
+    return VisibleParts(
+        whole=Q(publish_in_statistics=True, owner_id__in=active), one_by_one=Q(pk__in=[])
+    )
 
 
 def is_owner_member(user: Any, incident: Incident) -> bool:

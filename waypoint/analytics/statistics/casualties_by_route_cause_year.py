@@ -6,8 +6,8 @@ from django.db.models import Case, F, JSONField, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes
-from waypoint.analytics.statistics.cube import Axis, Counting, Measure, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, summary
+from waypoint.analytics.statistics.cube import Axis, Counting, Measure
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
@@ -17,26 +17,6 @@ DIED = Q(dead__gt=0) | Q(missing__gt=0)
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
-        rows=common.incidents_of_kind(spec).filter(DIED | Q(injured__gt=0)),
-        axes=(
-            common.route_axis(),
-            Axis(
-                "cause",
-                gettext_lazy("cause of death"),
-                _causes(),
-                categories.vocabulary("death_cause"),
-                listed=True,
-            ),
-            common.year_axis(spec, common.incident_year()),
-        ),
-        measures=(
-            Measure("dead", F("dead")),
-            Measure("missing", F("missing")),
-            Measure("injured", F("injured")),
-        ),
-        count_as=None,
-    )
     notes = footnotes.standard(
         spec,
         counted=_(
@@ -56,7 +36,30 @@ def run(spec: StatSpec) -> StatTable:
             ),
         ],
     )
-    return tabulate(TABLE, counting, notes)
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
+        rows=common.incidents_of_kind(spec).filter(DIED | Q(injured__gt=0)),
+        axes=(
+            common.route_axis(),
+            Axis(
+                "cause",
+                gettext_lazy("cause of death"),
+                _causes(),
+                categories.vocabulary("death_cause"),
+                listed=True,
+            ),
+            common.year_axis(spec, common.incident_year()),
+        ),
+        measures=(
+            Measure("dead", F("dead")),
+            Measure("missing", F("missing")),
+            Measure("injured", F("injured")),
+        ),
+        count_as=None,
+    )
 
 
 def _causes() -> Case:
@@ -74,6 +77,7 @@ TABLE = StandardTable(
     dimensions=("route", "cause", "year"),
     measures=("dead", "missing", "injured"),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "The dead, missing and injured recorded in incidents, by route, each cause of death and "
         "year of the incident."

@@ -9,8 +9,8 @@ from django.db.models import Case, CharField, Func, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes
-from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, summary
+from waypoint.analytics.statistics.cube import Axis, Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
@@ -28,7 +28,20 @@ JOINER = "+"
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
+    notes = footnotes.standard(
+        spec,
+        counted=_(
+            "Counts distinct incidents of every kind, each under the combination of kinds it "
+            "was recorded with (smuggling of migrants + trafficking in persons, …), so the "
+            "combinations of more than one kind are the incidents that link them."
+        ),
+        dated=footnotes.by_incident_date(),
+    )
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
         rows=common.incidents_of_kind(spec),
         axes=(
             Axis(
@@ -40,16 +53,6 @@ def run(spec: StatSpec) -> StatTable:
             common.year_axis(spec, common.incident_year()),
         ),
     )
-    notes = footnotes.standard(
-        spec,
-        counted=_(
-            "Counts distinct incidents of every kind, each under the combination of kinds it "
-            "was recorded with (smuggling of migrants + trafficking in persons, …), so the "
-            "combinations of more than one kind are the incidents that link them."
-        ),
-        dated=footnotes.by_incident_date(),
-    )
-    return tabulate(TABLE, counting, notes)
 
 
 def combinations() -> list[tuple[str, str]]:
@@ -83,6 +86,7 @@ TABLE = StandardTable(
     dimensions=("kinds", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct incidents by the combination of kinds they involve (smuggling of migrants, "
         "trafficking in persons, violence against migrants, death or disappearance), and year "

@@ -88,11 +88,21 @@ class Counting:
     axes: tuple[Axis, ...]
     measures: tuple[Measure, ...] = ()
     count_as: str | None = "count"
+    #: The path from a row to its incident (``person__incident__``), empty for incidents.
+    incident: str = ""
 
 
-def tabulate(table: StandardTable, counting: Counting, footnotes: Sequence[str]) -> StatTable:
-    """Run the counting in the database and build the table with every margin."""
-    sums, contributions = _margins(_grouped(counting), counting)
+def tabulate(
+    table: StandardTable,
+    counting: Counting,
+    footnotes: Sequence[str],
+    grouped: Sequence[tuple[Any, ...]] | None = None,
+) -> StatTable:
+    """Run the counting in the database and build the table with every margin; or build it
+    from ``grouped``, rows as the counting's query gives them (``grouping_sql``), which may
+    repeat a group: its figures add up."""
+    rows = grouped if grouped is not None else run_grouping(counting)
+    sums, contributions = _margins(rows, counting)
     dimensions = tuple(_dimension(axis, index, sums) for index, axis in enumerate(counting.axes))
     return StatTable(
         table_id=table.id,
@@ -130,7 +140,8 @@ def _grouped_by(axis: Axis) -> Any:
     return AsText(axis.value) if axis.listed else axis.value
 
 
-def _grouped(counting: Counting) -> list[tuple[Any, ...]]:
+def run_grouping(counting: Counting) -> list[tuple[Any, ...]]:
+    """The rows of the counting's one query (``grouping_sql``)."""
     try:
         sql, params = grouping_sql(counting)
     except EmptyResultSet:
@@ -162,7 +173,7 @@ def _bits(mask: int) -> Iterator[int]:
     return (bit for bit in range(mask.bit_length()) if mask >> bit & 1)
 
 
-def _margins(rows: list[tuple[Any, ...]], counting: Counting) -> tuple[Sums, int]:
+def _margins(rows: Sequence[tuple[Any, ...]], counting: Counting) -> tuple[Sums, int]:
     """Every cell of the cube that has contributors, totals included, with its sums; and the
     most inner cells one contributor counts in."""
     axes = counting.axes

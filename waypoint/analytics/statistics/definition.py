@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -29,6 +30,9 @@ class StandardTable:
     dimensions: tuple[str, ...]
     measures: tuple[str, ...]
     compute: Callable[[StatSpec], StatTable]
+    #: For a table counted by ``cube``: the request's ``cube.Counting``, which the statistics
+    #: summary also counts ahead of time per owner and label (``summary``).
+    counting: Callable[[StatSpec], Any] | None = None
     description: Text = ""
 
     def run(self, spec: StatSpec) -> StatTable:

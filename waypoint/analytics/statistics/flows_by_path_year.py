@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes
-from waypoint.analytics.statistics.cube import Axis, Counting, Measure, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, summary
+from waypoint.analytics.statistics.cube import Axis, Counting, Measure
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.routes import SEPARATOR, legs_text, path_of
 from waypoint.analytics.statistics.spec import StatSpec
@@ -15,15 +15,6 @@ from waypoint.analytics.table import UNKNOWN, StatTable
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
-        rows=common.incidents_of_kind(spec),
-        axes=(
-            Axis("path", gettext_lazy("path"), legs_text(), categories.paths, expand=path_code),
-            common.year_axis(spec, common.incident_year()),
-        ),
-        measures=(Measure("migrants", common.migrants_smuggled()),),
-        count_as="incidents",
-    )
     notes = footnotes.standard(
         spec,
         counted=_(
@@ -35,7 +26,19 @@ def run(spec: StatSpec) -> StatTable:
         dated=footnotes.by_incident_date(),
         also=[path_note()],
     )
-    return tabulate(TABLE, counting, notes)
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
+        rows=common.incidents_of_kind(spec),
+        axes=(
+            Axis("path", gettext_lazy("path"), legs_text(), categories.paths, expand=path_code),
+            common.year_axis(spec, common.incident_year()),
+        ),
+        measures=(Measure("migrants", common.migrants_smuggled()),),
+        count_as="incidents",
+    )
 
 
 def path_code(text: str) -> tuple[str]:
@@ -59,6 +62,7 @@ TABLE = StandardTable(
     dimensions=("path", "year"),
     measures=("incidents", "migrants"),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct incidents of every kind and the migrants in them, by the countries their legs "
         "went through from origin to destination, and year of the incident."

@@ -6,8 +6,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes
-from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, summary
+from waypoint.analytics.statistics.cube import Axis, Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.dialect import RelatedText
 from waypoint.analytics.statistics.spec import StatSpec
@@ -16,6 +16,24 @@ from waypoint.cases.models import RouteLeg
 
 
 def run(spec: StatSpec) -> StatTable:
+    notes = footnotes.standard(
+        spec,
+        counted=_("Counts distinct incidents of the kind “smuggling of migrants”."),
+        dated=footnotes.by_incident_date(),
+        also=[
+            _(
+                "Mode and method: every mode of transport and every method recorded on the "
+                "incident's legs. An incident is counted under each mode and each method it "
+                "used, and so under each pairing of them, whether or not they were used on the "
+                "same leg; the totals count each incident once. An incident without legs, or "
+                "whose legs give none, is counted under “unknown”."
+            )
+        ],
+    )
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
     # One text per incident, its legs' modes each followed by the leg's methods: read twice.
     legs = RelatedText(
         F("pk"),
@@ -23,7 +41,7 @@ def run(spec: StatSpec) -> StatTable:
         key="l.incident_id",
         value="l.mode || l.methods",
     )
-    counting = Counting(
+    return Counting(
         rows=common.incidents_of_kind(spec, common.SMUGGLING),
         axes=(
             Axis(
@@ -43,21 +61,6 @@ def run(spec: StatSpec) -> StatTable:
             common.year_axis(spec, common.incident_year()),
         ),
     )
-    notes = footnotes.standard(
-        spec,
-        counted=_("Counts distinct incidents of the kind “smuggling of migrants”."),
-        dated=footnotes.by_incident_date(),
-        also=[
-            _(
-                "Mode and method: every mode of transport and every method recorded on the "
-                "incident's legs. An incident is counted under each mode and each method it "
-                "used, and so under each pairing of them, whether or not they were used on the "
-                "same leg; the totals count each incident once. An incident without legs, or "
-                "whose legs give none, is counted under “unknown”."
-            )
-        ],
-    )
-    return tabulate(TABLE, counting, notes)
 
 
 def modes_of_legs(text: str) -> tuple[str, ...]:
@@ -77,6 +80,7 @@ TABLE = StandardTable(
     dimensions=("mode", "method", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct incidents of smuggling of migrants, by each mode of transport and each method "
         "(concealment, fraudulent documents, corruption …) recorded on their legs, and year of "

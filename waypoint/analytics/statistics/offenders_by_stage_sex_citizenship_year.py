@@ -6,8 +6,8 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes, scope
-from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, scope, summary
+from waypoint.analytics.statistics.cube import Axis, Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
@@ -26,21 +26,6 @@ REACHED: dict[str, tuple[str, ...]] = {
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
-        rows=_offenders(spec),
-        axes=(
-            Axis(
-                "stage",
-                gettext_lazy("stage reached"),
-                F(f"{common.PERSON}offender__stage"),
-                categories.fixed([(str(code), str(label)) for code, label in Stage.choices]),
-                expand=stages_reached,
-            ),
-            common.sex_axis(),
-            common.citizenship_axis(),
-            common.year_axis(spec, common.incident_year()),
-        ),
-    )
     notes = footnotes.standard(
         spec,
         counted=_(
@@ -63,7 +48,25 @@ def run(spec: StatSpec) -> StatTable:
             ),
         ],
     )
-    return tabulate(TABLE, counting, notes)
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
+        rows=_offenders(spec),
+        axes=(
+            Axis(
+                "stage",
+                gettext_lazy("stage reached"),
+                F(f"{common.PERSON}offender__stage"),
+                categories.fixed([(str(code), str(label)) for code, label in Stage.choices]),
+                expand=stages_reached,
+            ),
+            common.sex_axis(),
+            common.citizenship_axis(),
+            common.year_axis(spec, common.incident_year()),
+        ),
+    )
 
 
 def _offenders(spec: StatSpec) -> QuerySet[Incident]:
@@ -84,6 +87,7 @@ TABLE = StandardTable(
     dimensions=("stage", "sex", "citizenship", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct offenders and suspects, by each criminal-justice stage reached (suspected, "
         "arrested, prosecuted, convicted, acquitted, discontinued), sex, each citizenship and "

@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes, scope
-from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, scope, summary
+from waypoint.analytics.statistics.cube import Axis, Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.dialect import Year
 from waypoint.analytics.statistics.spec import StatSpec
@@ -21,13 +21,29 @@ from waypoint.cases.models import Incident, Victimisation
 
 
 def run(spec: StatSpec) -> StatTable:
+    notes = footnotes.standard(
+        spec,
+        counted=_(
+            "Counts distinct persons returned: victims and smuggled migrants whose record says "
+            "from which country they were returned, in incidents of any kind."
+        ),
+        dated=_(
+            "Year: the calendar year of the return; where the record does not date the return, "
+            "the year of the incident."
+        ),
+    )
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
     # Rooted on the returns, each checked by its incident, on SQLite; on PostgreSQL rooted on
     # the incidents, the returns reached through the join, which it runs twice as fast there.
     by_incident = connection.vendor == "postgresql"
     to, date = (RETURN, "date_start") if by_incident else ("", "person__incident__date_start")
     year = Coalesce(Year(F(f"{to}repatriated_on")), Year(F(date)))
-    counting = Counting(
+    return Counting(
         rows=_by_incident(spec, year) if by_incident else _returns(spec, year),
+        incident="" if by_incident else "person__incident__",
         axes=(
             Axis(
                 "country_from",
@@ -44,18 +60,6 @@ def run(spec: StatSpec) -> StatTable:
             common.year_axis(spec, year),
         ),
     )
-    notes = footnotes.standard(
-        spec,
-        counted=_(
-            "Counts distinct persons returned: victims and smuggled migrants whose record says "
-            "from which country they were returned, in incidents of any kind."
-        ),
-        dated=_(
-            "Year: the calendar year of the return; where the record does not date the return, "
-            "the year of the incident."
-        ),
-    )
-    return tabulate(TABLE, counting, notes)
 
 
 #: The path from an incident to what happened to its persons.
@@ -94,6 +98,7 @@ TABLE = StandardTable(
     dimensions=("country_from", "country_to", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct victims and smuggled migrants returned, by the country they were returned "
         "from and the country they were returned to, and year of the return."

@@ -5,20 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import common, footnotes
-from waypoint.analytics.statistics.cube import Counting, Measure, tabulate
+from waypoint.analytics.statistics import common, footnotes, summary
+from waypoint.analytics.statistics.cube import Counting, Measure
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
-        rows=common.incidents_of_kind(spec, common.SMUGGLING),
-        axes=(common.route_axis(), common.year_axis(spec, common.incident_year())),
-        measures=(Measure("smuggled_migrants", common.migrants_smuggled()),),
-        count_as="incidents",
-    )
     notes = footnotes.standard(
         spec,
         counted=_(
@@ -30,7 +24,16 @@ def run(spec: StatSpec) -> StatTable:
         dated=footnotes.by_incident_date(),
         also=[common.route_note()],
     )
-    return tabulate(TABLE, counting, notes)
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
+        rows=common.incidents_of_kind(spec, common.SMUGGLING),
+        axes=(common.route_axis(), common.year_axis(spec, common.incident_year())),
+        measures=(Measure("smuggled_migrants", common.migrants_smuggled()),),
+        count_as="incidents",
+    )
 
 
 TABLE = StandardTable(
@@ -40,6 +43,7 @@ TABLE = StandardTable(
     dimensions=("route", "year"),
     measures=("incidents", "smuggled_migrants"),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct incidents of smuggling of migrants and the migrants smuggled in them, by route "
         "(named route, or origin → destination of the legs) and year of the incident."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -22,6 +22,12 @@ class Scope:
 
     user: Any = None
     public: bool = False
+    #: Of the incidents the scope may count, only those meeting this condition (the part of a
+    #: table that the statistics summary does not answer, see ``summary``).
+    only: Any = field(default=None, compare=False)
+    #: Not a user's view: every record of these organisations, for the summary's builder, whose
+    #: counts are kept per owner and label and read back only through the visibility rule.
+    owners: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, user: Any) -> Scope:
@@ -30,6 +36,10 @@ class Scope:
     @classmethod
     def published(cls) -> Scope:
         return cls(public=True)
+
+    def restricted(self, condition: Any) -> Scope:
+        """The same scope, counting only the incidents that also meet ``condition``."""
+        return replace(self, only=condition)
 
     def describe(self) -> str:
         if self.public:

@@ -5,21 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import common, footnotes
-from waypoint.analytics.statistics.cube import Counting, tabulate
+from waypoint.analytics.statistics import common, footnotes, summary
+from waypoint.analytics.statistics.cube import Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
-        rows=common.victims_of_trafficking(spec),
-        axes=(
-            common.citizenship_axis(),
-            common.year_axis(spec, common.incident_year()),
-        ),
-    )
     notes = footnotes.standard(
         spec,
         counted=common.victims_counted(),
@@ -31,7 +24,17 @@ def run(spec: StatSpec) -> StatTable:
             )
         ],
     )
-    return tabulate(TABLE, counting, notes)
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
+        rows=common.victims_of_trafficking(spec),
+        axes=(
+            common.citizenship_axis(),
+            common.year_axis(spec, common.incident_year()),
+        ),
+    )
 
 
 TABLE = StandardTable(
@@ -41,6 +44,7 @@ TABLE = StandardTable(
     dimensions=("citizenship", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct victims of trafficking in persons, by each of their citizenships and year of "
         "the incident."

@@ -6,15 +6,30 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes
-from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, summary
+from waypoint.analytics.statistics.cube import Axis, Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.spec import StatSpec
 from waypoint.analytics.table import StatTable
 
 
 def run(spec: StatSpec) -> StatTable:
-    counting = Counting(
+    notes = footnotes.standard(
+        spec,
+        counted=common.victims_counted(),
+        dated=footnotes.by_incident_date(),
+        also=[
+            _(
+                "Age group: the age at the incident; “child” and “adult” are victims known only "
+                "to be under or over 18."
+            )
+        ],
+    )
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    return Counting(
         rows=common.victims_of_trafficking(spec),
         axes=(
             common.sex_axis(),
@@ -27,18 +42,6 @@ def run(spec: StatSpec) -> StatTable:
             common.year_axis(spec, common.incident_year()),
         ),
     )
-    notes = footnotes.standard(
-        spec,
-        counted=common.victims_counted(),
-        dated=footnotes.by_incident_date(),
-        also=[
-            _(
-                "Age group: the age at the incident; “child” and “adult” are victims known only "
-                "to be under or over 18."
-            )
-        ],
-    )
-    return tabulate(TABLE, counting, notes)
 
 
 TABLE = StandardTable(
@@ -48,6 +51,7 @@ TABLE = StandardTable(
     dimensions=("sex", "age_group", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct victims of trafficking in persons, by sex, age group at the incident and year "
         "of the incident."

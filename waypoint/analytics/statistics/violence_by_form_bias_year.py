@@ -6,8 +6,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from waypoint.analytics.statistics import categories, common, footnotes
-from waypoint.analytics.statistics.cube import Axis, Counting, tabulate
+from waypoint.analytics.statistics import categories, common, footnotes, summary
+from waypoint.analytics.statistics.cube import Axis, Counting
 from waypoint.analytics.statistics.definition import StandardTable
 from waypoint.analytics.statistics.dialect import RelatedText
 from waypoint.analytics.statistics.spec import StatSpec
@@ -16,33 +16,6 @@ from waypoint.cases.models import Person, Victimisation
 
 
 def run(spec: StatSpec) -> StatTable:
-    persons, victimisations = Person._meta.db_table, Victimisation._meta.db_table
-    forms = RelatedText(
-        F("pk"),
-        source=f"{persons} p JOIN {victimisations} v ON v.person_id = p.id",
-        key="p.incident_id",
-        value="v.violence_forms",
-    )
-    counting = Counting(
-        rows=common.incidents_of_kind(spec, common.VIOLENCE),
-        axes=(
-            Axis(
-                "form",
-                gettext_lazy("form of violence"),
-                forms,
-                categories.vocabulary("violence_form"),
-                expand=common.codes_in_lists,
-            ),
-            Axis(
-                "bias",
-                gettext_lazy("bias motivation"),
-                F("bias_motivations"),
-                categories.vocabulary("bias_motivation"),
-                listed=True,
-            ),
-            common.year_axis(spec, common.incident_year()),
-        ),
-    )
     notes = footnotes.standard(
         spec,
         counted=_("Counts distinct incidents of the kind “violence against migrants”."),
@@ -63,7 +36,37 @@ def run(spec: StatSpec) -> StatTable:
             ),
         ],
     )
-    return tabulate(TABLE, counting, notes)
+    return summary.tabulate(TABLE, spec, notes)
+
+
+def counting(spec: StatSpec) -> Counting:
+    persons, victimisations = Person._meta.db_table, Victimisation._meta.db_table
+    forms = RelatedText(
+        F("pk"),
+        source=f"{persons} p JOIN {victimisations} v ON v.person_id = p.id",
+        key="p.incident_id",
+        value="v.violence_forms",
+    )
+    return Counting(
+        rows=common.incidents_of_kind(spec, common.VIOLENCE),
+        axes=(
+            Axis(
+                "form",
+                gettext_lazy("form of violence"),
+                forms,
+                categories.vocabulary("violence_form"),
+                expand=common.codes_in_lists,
+            ),
+            Axis(
+                "bias",
+                gettext_lazy("bias motivation"),
+                F("bias_motivations"),
+                categories.vocabulary("bias_motivation"),
+                listed=True,
+            ),
+            common.year_axis(spec, common.incident_year()),
+        ),
+    )
 
 
 TABLE = StandardTable(
@@ -75,6 +78,7 @@ TABLE = StandardTable(
     dimensions=("form", "bias", "year"),
     measures=("count",),
     compute=run,
+    counting=counting,
     description=gettext_lazy(
         "Distinct incidents of violence against migrants, by each form of violence recorded for "
         "their victims, each bias motivation and year of the incident."

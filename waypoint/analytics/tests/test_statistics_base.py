@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -55,13 +56,14 @@ class StatisticsTestCase(BaseTestCase):
         persons: Iterable[PersonDraft] = (),
         legs: Iterable[RouteLeg] = (),
         status: str | None = None,
+        actor: User | None = None,
         **fields: Any,
     ) -> Incident:
         """Record an incident through ``record_incident`` (validated, with its history), dated
         1 May of ``year`` (``None``: undated), in Org A unless ``owner`` says otherwise; then
         move it to ``status``."""
         owner = owner or cls.org_a
-        actor = cls.bruno if owner == cls.org_a else cls.beatriz
+        actor = actor or (cls.bruno if owner == cls.org_a else cls.beatriz)
         fields.setdefault("country", "ITA")
         fields.setdefault("label", Label.RED)
         incident = Incident(
@@ -76,6 +78,49 @@ class StatisticsTestCase(BaseTestCase):
         if status is not None:
             change_status(actor=actor, incident=recorded, status=status)
         return recorded
+
+    @classmethod
+    def everything(cls, reference: str, **fields: Any) -> Incident:
+        """An incident that counts in every standard table."""
+        v = cls.victim
+        return cls.record(
+            reference,
+            kinds=[SOM, TIP, VAM, DEATH],
+            migrants_involved=12,
+            dead=2,
+            missing=1,
+            injured=1,
+            death_causes=["drowning"],
+            bias_motivations=["racism_xenophobia"],
+            persons=[
+                v(
+                    "female",
+                    age=19,
+                    citizenship="ERI",
+                    others=["ETH"],
+                    exploitation_forms=["forced_labour"],
+                    violence_forms=["kidnapping"],
+                    country_of_exploitation="LBY",
+                    repatriated_from="LBY",
+                    repatriated_to="ERI",
+                ),
+                v(role="smuggled_migrant"),
+                cls.offender(stages=["prosecuted", "convicted"]),
+            ],
+            legs=[
+                cls.leg(
+                    1,
+                    "ERI",
+                    "LBY",
+                    mode="land",
+                    methods=["guided_crossing"],
+                    fee_amount=Decimal(1500),
+                    fee_currency="USD",
+                ),
+                cls.leg(2, "LBY", "ITA", mode="sea", methods=["sea_crossing"]),
+            ],
+            **fields,
+        )
 
     @staticmethod
     def victim(

@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from waypoint.analytics.models import SummaryRow
+from waypoint.analytics.statistics import summary
 from waypoint.bulk.jobs import JobRefused, jobs_for, run_job, submit_import
 from waypoint.bulk.models import ImportJob, JobStatus
 from waypoint.bulk.template import write_template
@@ -62,6 +64,18 @@ class JobTests(BaseTestCase):
         report = job.report_path.read_text(encoding="utf-8-sig")
         self.assertIn("ITL", report)
         self.assertFalse(Incident.objects.filter(reference="J-1").exists())
+
+    def test_it_counts_the_statistics_summary_of_what_it_wrote(self) -> None:
+        self.submit(GOOD)
+        self.assertEqual(summary.stale_owners(), [])
+        self.assertTrue(SummaryRow.objects.filter(owner=self.org_a).exists())
+
+    def test_the_worker_counts_the_summary_of_records_written_elsewhere(self) -> None:
+        self.submit(GOOD)
+        Incident.objects.filter(reference="J-1").update(label="green")
+        self.assertEqual(summary.stale_owners(), [self.org_a.pk])
+        call_command("work_jobs", "--once", stdout=io.StringIO())
+        self.assertEqual(summary.stale_owners(), [])
 
     def test_it_writes_nothing_for_a_dry_run(self) -> None:
         job = self.submit(GOOD, dry_run=True)

@@ -20,6 +20,8 @@ import openpyxl
 from django.apps import apps
 from django.core.management import call_command
 
+from waypoint.analytics.models import SummaryRow
+from waypoint.analytics.statistics import summary
 from waypoint.audit.models import Action, AuditEvent
 from waypoint.bulk import engine
 from waypoint.bulk.engine import REPORT_COLUMNS, ImportOptions, ImportReport, run_import
@@ -781,6 +783,11 @@ class CommandTests(ImportTestCase):
             ],
         )
         self.assertEqual(Incident.objects.count(), 2)
+
+    def test_it_counts_the_statistics_summary_of_the_organisation_it_wrote_to(self) -> None:
+        self.assertEqual(self.cli(self.rows("a.csv", row(reference="INC-1"))).code, 0)
+        self.assertEqual(summary.stale_owners(), [])
+        self.assertTrue(SummaryRow.objects.filter(owner=self.org_a).exists())
 
     def test_it_prints_every_problem_writes_nothing_and_exits_1(self) -> None:
         path = self.rows("a.csv", row(reference="INC-1"), row(reference="INC-2", country="ITL"))

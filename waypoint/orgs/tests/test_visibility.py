@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from waypoint.cases.models import Incident, Label
+from waypoint.orgs.access import visible_parts
 from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
 from waypoint.test import BaseTestCase
 
@@ -110,3 +111,35 @@ class SnapshotVisibilityMatrixTests(VisibilityMatrixTests):
     """The same rule, fixed when the query is built, as statistics take it."""
 
     snapshot = True
+
+
+class VisiblePartsMatrixTests(VisibilityMatrixTests):
+    """The rule split in two, as the statistics summary takes it: the classes of records (owner
+    and label) seen whole, and the records seen one by one. Together they are the rule; they
+    never overlap; and the first depends on nothing but the owner and the label."""
+
+    def visible(self, user: Any) -> Any:
+        if not (user.is_active and user.is_authenticated):
+            return Incident.objects.none()
+        parts = visible_parts(user)
+        return Incident.objects.filter(parts.whole | parts.one_by_one)
+
+    def test_the_parts_never_overlap(self) -> None:
+        for relation, viewer in self.viewers.items():
+            with self.subTest(viewer=relation):
+                parts = visible_parts(viewer)
+                self.assertFalse(Incident.objects.filter(parts.whole).filter(parts.one_by_one))
+
+    def test_what_is_seen_whole_depends_on_owner_and_label_alone(self) -> None:
+        # A record that names nobody, beside each of the matrix's records that names someone:
+        # seen whole, both are seen; seen one by one, only the record that names.
+        for label in MATRIX:
+            self.incident(self.org_a, f"BARE-{label}", label=label)
+        for relation, viewer in self.viewers.items():
+            whole = Incident.objects.filter(visible_parts(viewer).whole)
+            for label in MATRIX:
+                with self.subTest(viewer=relation, label=label):
+                    self.assertEqual(
+                        whole.filter(reference=f"L-{label}").exists(),
+                        whole.filter(reference=f"BARE-{label}").exists(),
+                    )

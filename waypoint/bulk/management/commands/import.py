@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from waypoint.analytics.statistics import summary
 from waypoint.bulk import commandline, importers
 from waypoint.bulk.commandline import Progress, UsageError
 from waypoint.bulk.engine import ImportOptions, ImportReport, run_import
@@ -77,9 +78,16 @@ class Command(BaseCommand):
         )
         try:
             with commandline.as_usage_errors(user, organisation):
-                return run_import(
+                report = run_import(
                     actor=user, organisation=organisation, path=path, options=run_options
                 )
+            if report.written and not report.dry_run:
+                # So that the statistics count the new records from their summary.
+                summary.refresh(
+                    [organisation.pk],
+                    progress=progress.of_stage("statistics") if progress else None,
+                )
+            return report
         finally:
             if progress:
                 progress.close()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from waypoint.analytics.statistics import summary
 from waypoint.cases.models import Incident
 from waypoint.demo.generate import generate
 from waypoint.demo.personas import DEMO_PASSWORD, ORGANISATIONS, USERS, UserSpec
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             self.stdout.write("There are incidents already; nothing to do (--if-empty).")
             return
         rows = self._fill(count, options["seed"], show_progress=options["verbosity"] > 0)
+        summary.refresh()  # the statistics of the new records, counted once ahead of time
         self.stdout.write(
             f"Wrote {rows.get('cases.Incident', 0)} incidents and "
             f"{rows.get('returns.Return', 0)} aggregate returns."
