@@ -1,5 +1,6 @@
 """``waypoint flush``: Django's flush, which empties every table, made to work with the audit
-log's append-only triggers (which refuse the DELETE or TRUNCATE it runs).
+log's append-only triggers (which refuse the DELETE or TRUNCATE it runs) and with the statistics
+summary's triggers (which would mark organisations that flush has already deleted).
 
 Test cases that flush the database between tests (live-server and browser tests) rely on it. In
 production mode it refuses while the audit log holds events: erasing them is not an operation
@@ -15,6 +16,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import flush
 from django.db import connections
 
+from waypoint.analytics import summary_triggers
 from waypoint.audit import protection
 
 
@@ -31,10 +33,12 @@ class Command(flush.Command):
                 returncode=2,
             )
         protection.remove(connection)
+        summary_triggers.remove(connection)
         try:
             super().handle(**options)
         finally:
             protection.install(connection)
+            summary_triggers.install(connection)
 
     @staticmethod
     def _has_events(connection: Any) -> bool:
