@@ -4,12 +4,13 @@ counted from the records, for every scope and sharing level, and never lag behin
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings, tag
 
 from waypoint.analytics import statistics, summary_triggers
 from waypoint.analytics.models import SummaryRow
@@ -17,7 +18,7 @@ from waypoint.analytics.statistics import Scope, StatSpec, summary
 from waypoint.analytics.summary_triggers import missing_triggers
 from waypoint.analytics.tests.test_statistics_base import SOM, TIP, VAM, StatisticsTestCase, T
 from waypoint.cases.models import Incident, Label, OffenderRecord, Person, RouteLeg, Victimisation
-from waypoint.orgs.models import Organisation, Role, SharingAgreement
+from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
 
 SUMMARISED = tuple(table for table in statistics.REGISTRY if table.counting is not None)
 
@@ -261,3 +262,28 @@ class CommandTests(StatisticsTestCase):
         with override_settings(WAYPOINT_STATISTICS_SUMMARY=False):
             expected = self.table("victims_by_sex_age_year")
         self.assertEqual(self.table("victims_by_sex_age_year"), expected)
+
+
+@tag("slow")
+class BackgroundRefreshTests(TransactionTestCase):
+    """In the demo, where jobs run in threads of the server, a table that finds an organisation
+    out of date has its summary counted again in the background."""
+
+    # Reference data comes from data migrations; restore it after this test's flush.
+    serialized_rollback = True
+
+    def test_a_table_that_finds_an_owner_out_of_date_has_it_counted_again(self) -> None:
+        owner = Organisation.objects.create(
+            code="ORG-T", name="Organisation T", type="ngo", country="ITA"
+        )
+        user = User.objects.create_user("tina")
+        Membership.objects.create(user=user, organisation=owner, role=Role.ANALYST)
+        Incident.objects.create(owner=owner, reference="T-1", kinds=[TIP], label=Label.RED)
+        self.assertEqual(summary.stale_owners(), [owner.pk])
+        with override_settings(WAYPOINT_JOB_RUNNER="thread"):
+            statistics.run(StatSpec("crime_links_year", Scope.of(user)))
+        for thread in threading.enumerate():
+            if thread.name == "statistics-summary":
+                thread.join(timeout=60)
+        self.assertEqual(summary.stale_owners(), [])
+        self.assertTrue(SummaryRow.objects.filter(owner=owner, table_id="crime_links_year"))
