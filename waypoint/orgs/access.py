@@ -117,6 +117,9 @@ class VisibleParts:
 
     whole: Q
     one_by_one: Q
+    #: The ids of the records seen one by one, as querysets of ``incident_id`` whose union is
+    #: ``one_by_one``: each read from the records' list of named users or partners.
+    one_by_one_ids: tuple[QuerySet[Any, Any], ...] = ()
 
 
 def visible_parts(user: Any) -> VisibleParts:
@@ -142,18 +145,23 @@ def visible_parts(user: Any) -> VisibleParts:
         whole |= Q(label=Label.GREEN)
     # TLP:AMBER+STRICT records of the user's organisations that name the user, and TLP:AMBER
     # records of other organisations that name one of the user's organisations as a partner.
-    named = Incident.named_users.through.objects.filter(user_id=user.pk).values("incident_id")
-    named_partner = Incident.shared_with.through.objects.filter(
-        organisation_id__in=organisations
-    ).values("incident_id")
-    one_by_one = Q(owner_id__in=organisations, label=Label.AMBER_STRICT, pk__in=named)
-    one_by_one |= (
-        Q(label=Label.AMBER, pk__in=named_partner)
-        & ~Q(owner_id__in=organisations)
-        & ~Q(owner_id__in=sharing)
+    # Each read from the names, the records named joined to them.
+    named = Incident.named_users.through.objects.filter(
+        user_id=user.pk,
+        incident__owner_id__in=organisations,
+        incident__label=Label.AMBER_STRICT,
     )
-    in_active = Q(owner_id__in=active)
-    return VisibleParts(whole=in_active & whole, one_by_one=in_active & one_by_one)
+    named_partner = Incident.shared_with.through.objects.filter(
+        organisation_id__in=organisations, incident__label=Label.AMBER
+    ).exclude(incident__owner_id__in=[*organisations, *sharing])
+    ids = tuple(
+        names.filter(incident__owner_id__in=active).values("incident_id")
+        for names in (named, named_partner)
+    )
+    one_by_one = Q(pk__in=ids[0]) | Q(pk__in=ids[1])
+    return VisibleParts(
+        whole=Q(owner_id__in=active) & whole, one_by_one=one_by_one, one_by_one_ids=ids
+    )
 
 
 def published_parts() -> VisibleParts:
