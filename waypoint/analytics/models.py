@@ -131,7 +131,9 @@ class SummaryState(models.Model):
     the organisation's incidents, or a person, victimisation, offender record or route leg of
     one, is written or deleted, whatever wrote it; ``built`` is the version the organisation's
     ``SummaryRow`` rows count. While ``built`` is behind, the organisation's records are counted
-    from the records themselves."""
+    from the records themselves. ``counting`` is the version a refresh has started to count:
+    once an organisation is out of date and no refresh counts its current version, further
+    writes need not raise it again (on SQLite, where triggers run for every row, they don't)."""
 
     owner = models.OneToOneField(
         "orgs.Organisation",
@@ -142,12 +144,14 @@ class SummaryState(models.Model):
     )
     version = models.BigIntegerField(_("changes"), default=0)
     built = models.BigIntegerField(_("changes counted"), default=0)
+    counting = models.BigIntegerField(_("changes being counted"), default=0)
     built_at = models.DateTimeField(_("counted at"), null=True, blank=True)
 
     field_classes: ClassVar[dict[str, FieldClass]] = {
         "owner": INTERNAL,
         "version": INTERNAL,
         "built": INTERNAL,
+        "counting": INTERNAL,
         "built_at": INTERNAL,
     }
 

@@ -7,18 +7,25 @@ statement. The statistics then count that organisation's records from the record
 until its summary is built again (``analytics.statistics.summary``), so a figure never lags
 behind the records.
 
-SQLite has only row triggers: each row written raises the version once. PostgreSQL raises it
-once per statement and organisation, from the statement's transition tables. Changing this SQL
-needs a new migration that calls ``install()``.
+PostgreSQL raises the version once per statement and organisation, from the statement's
+transition tables. SQLite has only row triggers, and raising the version for each of the
+hundreds of thousands of rows an import writes cost the import half as long again; there a row
+raises it only if the organisation is up to date, or if a refresh has started to count its
+current version (``SummaryState.counting``): otherwise the organisation is out of date already,
+and no refresh in progress can count it as up to date. A refresh claims its version in a write of
+its own, which SQLite's one writer at a time orders before or after any import's. Changing this
+SQL needs a new migration that calls ``install()``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 STATE = "analytics_summarystate"
 
-#: Per table: how a row reaches its incident's owner, as SQL over the row's alias ``r``.
+#: Per table: how a row reaches its incident's owner, as SQL over the row's alias ``r`` (PostgreSQL).
 OWNER_OF = {
     "cases_incident": ("r.owner_id", ""),
     "cases_person": ("i.owner_id", "JOIN cases_incident i ON i.id = r.incident_id"),
@@ -46,39 +53,55 @@ def _owners_sql(table: str, rows: str) -> str:
 
 
 def _upsert(owners: str) -> str:
+    """Raise the version of ``owners`` (a query of ``owner_id``), creating their state."""
     return (
-        f"INSERT INTO {STATE} (owner_id, version, built) "
-        f"SELECT o.owner_id, 1, 0 FROM ({owners}) o WHERE true "
+        f"INSERT INTO {STATE} (owner_id, version, built, counting) "
+        f"SELECT o.owner_id, 1, 0, 0 FROM ({owners}) o WHERE true "
         f"ON CONFLICT (owner_id) DO UPDATE SET version = {STATE}.version + 1"
     )
 
 
+#: Per table: the owner of a row ``{row}`` (NEW or OLD), as one SQL expression (SQLite).
+ROW_OWNER = {
+    "cases_incident": "{row}.owner_id",
+    "cases_person": "(SELECT owner_id FROM cases_incident WHERE id = {row}.incident_id)",
+    "cases_routeleg": "(SELECT owner_id FROM cases_incident WHERE id = {row}.incident_id)",
+    "cases_victimisation": (
+        "(SELECT i.owner_id FROM cases_person p JOIN cases_incident i ON i.id = p.incident_id "
+        "WHERE p.id = {row}.person_id)"
+    ),
+    "cases_offenderrecord": (
+        "(SELECT i.owner_id FROM cases_person p JOIN cases_incident i ON i.id = p.incident_id "
+        "WHERE p.id = {row}.person_id)"
+    ),
+}
+
+
 def _sqlite_triggers() -> dict[str, str]:
+    """Row triggers whose WHEN clause, a lookup by primary key, is all most rows of an import
+    cost: the row's owner is out of date already and no refresh is counting it."""
     triggers = {}
     for table in OWNER_OF:
         for event in EVENTS:
             rows = {"insert": ["NEW"], "update": ["NEW", "OLD"], "delete": ["OLD"]}[event]
-            # The row as a one-row table, so that the joins read as on PostgreSQL.
-            statements = []
-            for row in rows:
-                columns = ", ".join(
-                    f"{row}.{column} AS {column}" for column in _columns_read(table)
-                )
-                statements.append(_upsert(_owners_sql(table, f"(SELECT {columns})")) + ";")
-            body = "\n    ".join(statements)
+            owners = [ROW_OWNER[table].format(row=row) for row in rows]
+            needed = [
+                f"NOT EXISTS (SELECT 1 FROM {STATE} s WHERE s.owner_id = {owner} "
+                "AND s.built < s.version AND s.counting < s.version)"
+                for owner in owners
+            ]
+            body = "\n    ".join(
+                f"INSERT INTO {STATE} (owner_id, version, built, counting) "
+                f"SELECT {owner}, 1, 0, 0 WHERE {owner} IS NOT NULL AND {need} "
+                f"ON CONFLICT (owner_id) DO UPDATE SET version = {STATE}.version + 1;"
+                for owner, need in zip(owners, needed, strict=True)
+            )
             triggers[_name(table, event)] = (
                 f"CREATE TRIGGER {_name(table, event)} AFTER {event.upper()} ON {table}\n"
+                f"WHEN {' OR '.join(needed)}\n"
                 f"BEGIN\n    {body}\nEND"
             )
     return triggers
-
-
-def _columns_read(table: str) -> tuple[str, ...]:
-    if table == "cases_incident":
-        return ("owner_id",)
-    if table in ("cases_person", "cases_routeleg"):
-        return ("incident_id",)
-    return ("person_id",)
 
 
 def _postgres_function(table: str, event: str) -> str:
@@ -148,6 +171,35 @@ def missing_triggers(connection: Any) -> list[str]:
             return []
         present = {row[0] for row in cursor.fetchall()}
     return [name for _table, name in expected_triggers() if name not in present]
+
+
+@contextmanager
+def set_aside(owners: Sequence[int] | None = None) -> Iterator[None]:
+    """For a bulk write inside one transaction (an import, the demo data): on SQLite, the row
+    triggers are dropped for its duration and the organisations it wrote for (``None``: every
+    organisation with records) marked once at its end, in the same transaction.
+
+    On SQLite, merely having row triggers on the tables costs an import of 100,000 rows about a
+    quarter more time, whatever they do (``bench/bench_import.py``). The transaction holds
+    SQLite's one write lock from its first write to its commit, so no other connection writes
+    while the triggers are away, and none sees them away; if the write fails, the rollback puts
+    them back. PostgreSQL's triggers run once per statement and stay."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("the triggers may be set aside only inside a transaction")
+    remove(connection)
+    yield  # an exception leaves the rollback to put the triggers back
+    install(connection)
+    with connection.cursor() as cursor:
+        if owners is None:
+            cursor.execute(_upsert("SELECT DISTINCT owner_id FROM cases_incident"))
+        else:
+            for owner in owners:
+                cursor.execute(_upsert("SELECT %s AS owner_id"), [owner])
 
 
 def install_for_migration(apps: Any, schema_editor: Any) -> None:

@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from waypoint.analytics import summary_triggers
 from waypoint.audit.log import record as audit
 from waypoint.audit.models import Action
 from waypoint.bulk import importers
@@ -164,6 +165,7 @@ def run_import(
             connection.cursor() as cursor,
             writing.larger_cache(cursor),
             writing.without_cycle_collection(),
+            summary_triggers.set_aside([organisation.pk]),
         ):
             run.process(fmt, tables, context)
             report.notices += context.notices

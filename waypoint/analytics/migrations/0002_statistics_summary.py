@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('owner', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='orgs.organisation', verbose_name='organisation')),
                 ('version', models.BigIntegerField(default=0, verbose_name='changes')),
                 ('built', models.BigIntegerField(default=0, verbose_name='changes counted')),
+                ('counting', models.BigIntegerField(default=0, verbose_name='changes being counted')),
                 ('built_at', models.DateTimeField(blank=True, null=True, verbose_name='counted at')),
             ],
             options={

@@ -181,14 +181,7 @@ def refresh(
     Safe beside writers and other refreshes: each organisation's version is read before its
     records are, so a write that lands meanwhile leaves it out of date again (to be counted the
     next time), and rows are replaced only if no refresh of a later version came first."""
-    wanted = set(owners) if owners is not None else None
-    versions = {
-        owner: version
-        for owner, version in SummaryState.objects.filter(built__lt=F("version")).values_list(
-            "owner_id", "version"
-        )
-        if wanted is None or owner in wanted
-    }
+    versions = _claim(owners)
     done = Refreshed()
     if not versions:
         return done
@@ -212,6 +205,22 @@ def refresh(
         done.organisations += 1
         done.rows += len(counted[owner])
     return done
+
+
+def _claim(owners: Iterable[int] | None) -> dict[int, int]:
+    """Claim the current version of the out-of-date organisations (of ``owners``, if given) as
+    being counted, in a transaction of its own before any record is read; answer the versions.
+
+    Any write committed before the claim is in what is counted next. A write after it raises
+    the version again (see ``summary_triggers``), so the organisation stays out of date."""
+    stale = SummaryState.objects.filter(built__lt=F("version"))
+    if owners is not None:
+        stale = stale.filter(owner_id__in=list(owners))
+    with transaction.atomic():
+        # The write first: it takes the write lock (SQLite) or the rows' locks (PostgreSQL), so
+        # that the versions read next are the ones claimed.
+        stale.update(counting=F("version"))
+        return dict(stale.values_list("owner_id", "version"))
 
 
 def _count_per_class(table: StandardTable, owners: tuple[int, ...]) -> Iterable[SummaryRow]:

@@ -4,7 +4,9 @@ counted from the records, for every scope and sharing level, and never lag behin
 from __future__ import annotations
 
 import io
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -18,9 +20,12 @@ from waypoint.analytics.models import SummaryRow
 from waypoint.analytics.statistics import Scope, StatSpec, summary
 from waypoint.analytics.summary_triggers import missing_triggers
 from waypoint.analytics.tests.test_statistics_base import SOM, TIP, VAM, StatisticsTestCase, T
+from waypoint.bulk.engine import ImportOptions, ImportReport, run_import
 from waypoint.cases.models import Incident, Label, OffenderRecord, Person, RouteLeg, Victimisation
 from waypoint.orgs.models import Membership, Organisation, Role, SharingAgreement
 
+GOOD = b"reference,kinds,date_start,country\r\nJ-1,smuggling_of_migrants,2024-01-02,ITA\r\n"
+BAD = b"reference,kinds,date_start,country\r\nJ-1,smuggling_of_migrants,2024-01-02,ITL\r\n"
 SUMMARISED = tuple(table for table in statistics.REGISTRY if table.counting is not None)
 
 
@@ -85,6 +90,36 @@ class TriggerTests(StatisticsTestCase):
                 "UPDATE cases_person SET sex = 'male' WHERE incident_id = %s", [self.recorded.pk]
             )
         self.assertMarked()
+
+
+class BulkWriteTests(StatisticsTestCase):
+    """Imports set the SQLite row triggers aside and mark their organisation once."""
+
+    def run_import(self, content: bytes, **options: Any) -> ImportReport:
+        folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        path = folder / "rows.csv"
+        path.write_bytes(content)
+        return run_import(
+            actor=self.bruno, organisation=self.org_a, path=path, options=ImportOptions(**options)
+        )
+
+    def test_an_import_marks_its_organisation_and_keeps_the_triggers(self) -> None:
+        self.record("B-1", owner=self.org_b)
+        summary.refresh()
+        report = self.run_import(GOOD)
+        self.assertTrue(report.written)
+        self.assertEqual(summary.stale_owners(), [self.org_a.pk])
+        self.assertEqual(missing_triggers(connection), [])
+
+    def test_an_import_that_writes_nothing_leaves_everything_as_it_was(self) -> None:
+        self.record("A-1")
+        summary.refresh()
+        for content, options in ((GOOD, {"dry_run": True}), (BAD, {})):
+            with self.subTest(options=options, content=content):
+                report = self.run_import(content, **options)
+                self.assertFalse(report.written)
+                self.assertEqual(summary.stale_owners(), [])
+                self.assertEqual(missing_triggers(connection), [])
 
 
 class EquivalenceTests(StatisticsTestCase):

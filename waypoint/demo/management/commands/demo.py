@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from waypoint.analytics import summary_triggers
 from waypoint.analytics.statistics import summary
 from waypoint.cases.models import Incident
 from waypoint.demo.generate import generate
@@ -77,9 +78,12 @@ class Command(BaseCommand):
             records = in_background(
                 lambda: generate(world, seed=seed, count=count, today=today, salt=salt)
             )
-            with tqdm(
-                total=count, file=sys.stderr, unit=" incidents", disable=not show_progress
-            ) as bar:
+            with (
+                tqdm(
+                    total=count, file=sys.stderr, unit=" incidents", disable=not show_progress
+                ) as bar,
+                summary_triggers.set_aside(),
+            ):
                 rows = write_incidents(records, progress=bar.update)
             # Annual returns up to the last whole year, ITA-POL's pre-filled from its records.
             rows["returns.Return"] = write_returns(latest_year=today.year - 1, seed=seed)
