@@ -68,8 +68,15 @@ test-sqlite: setup
 test-postgres: setup
 	@bash scripts/run-tests postgres -- $(TEST_ARGS)
 
+# The benchmarks that read a database run again on a throwaway PostgreSQL cluster, unless some
+# modules are named in BENCH_ARGS or BENCH_POSTGRES is emptied.
+BENCH_POSTGRES ?= pages statistics
 bench: setup
 	@$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	@if [ -z "$(BENCH_ARGS)" ] && [ -n "$(BENCH_POSTGRES)" ]; then \
+		scripts/with-postgres $(VENV)/bin/python bench/run.py $(BENCH_POSTGRES) \
+			--output bench/results/latest-postgresql.json; \
+	fi
 
 lint: setup
 	@status=0; \
