@@ -194,12 +194,12 @@ def set_aside(owners: Sequence[int] | None = None) -> Iterator[None]:
     remove(connection)
     yield  # an exception leaves the rollback to put the triggers back
     install(connection)
+    if owners is None:
+        mark_every_owner(connection)
+        return
     with connection.cursor() as cursor:
-        if owners is None:
-            cursor.execute(_upsert("SELECT DISTINCT owner_id FROM cases_incident"))
-        else:
-            for owner in owners:
-                cursor.execute(_upsert("SELECT %s AS owner_id"), [owner])
+        for owner in owners:
+            cursor.execute(_upsert("SELECT %s AS owner_id"), [owner])
 
 
 def install_for_migration(apps: Any, schema_editor: Any) -> None:
