@@ -25,43 +25,8 @@ from typing import Any
 
 STATE = "analytics_summarystate"
 
-#: Per table: how a row reaches its incident's owner, as SQL over the row's alias ``r`` (PostgreSQL).
-OWNER_OF = {
-    "cases_incident": ("r.owner_id", ""),
-    "cases_person": ("i.owner_id", "JOIN cases_incident i ON i.id = r.incident_id"),
-    "cases_routeleg": ("i.owner_id", "JOIN cases_incident i ON i.id = r.incident_id"),
-    "cases_victimisation": (
-        "i.owner_id",
-        "JOIN cases_person p ON p.id = r.person_id JOIN cases_incident i ON i.id = p.incident_id",
-    ),
-    "cases_offenderrecord": (
-        "i.owner_id",
-        "JOIN cases_person p ON p.id = r.person_id JOIN cases_incident i ON i.id = p.incident_id",
-    ),
-}
-EVENTS = ("insert", "update", "delete")
-
-
-def _name(table: str, event: str) -> str:
-    return f"summary_{table.removeprefix('cases_')}_{event}"
-
-
-def _owners_sql(table: str, rows: str) -> str:
-    """The distinct owners of the rows of ``rows`` (a table or a row's alias)."""
-    owner, joins = OWNER_OF[table]
-    return f"SELECT DISTINCT {owner} AS owner_id FROM {rows} r {joins} WHERE {owner} IS NOT NULL"
-
-
-def _upsert(owners: str) -> str:
-    """Raise the version of ``owners`` (a query of ``owner_id``), creating their state."""
-    return (
-        f"INSERT INTO {STATE} (owner_id, version, built, counting) "
-        f"SELECT o.owner_id, 1, 0, 0 FROM ({owners}) o WHERE true "
-        f"ON CONFLICT (owner_id) DO UPDATE SET version = {STATE}.version + 1"
-    )
-
-
-#: Per table: the owner of a row ``{row}`` (NEW or OLD), as one SQL expression (SQLite).
+#: Per table: the owner of a row ``{row}`` as one SQL expression: NEW or OLD in a SQLite row
+#: trigger, a row of the statement's transition table on PostgreSQL.
 ROW_OWNER = {
     "cases_incident": "{row}.owner_id",
     "cases_person": "(SELECT owner_id FROM cases_incident WHERE id = {row}.incident_id)",
@@ -75,13 +40,33 @@ ROW_OWNER = {
         "WHERE p.id = {row}.person_id)"
     ),
 }
+EVENTS = ("insert", "update", "delete")
+
+
+def _name(table: str, event: str) -> str:
+    return f"summary_{table.removeprefix('cases_')}_{event}"
+
+
+def _owners_sql(table: str, rows: str) -> str:
+    """The distinct owners of the rows of ``rows`` (a transition table)."""
+    owner = ROW_OWNER[table].format(row="r")
+    return f"SELECT DISTINCT {owner} AS owner_id FROM {rows} r WHERE {owner} IS NOT NULL"
+
+
+def _upsert(owners: str) -> str:
+    """Raise the version of ``owners`` (a query of ``owner_id``), creating their state."""
+    return (
+        f"INSERT INTO {STATE} (owner_id, version, built, counting) "
+        f"SELECT o.owner_id, 1, 0, 0 FROM ({owners}) o WHERE true "
+        f"ON CONFLICT (owner_id) DO UPDATE SET version = {STATE}.version + 1"
+    )
 
 
 def _sqlite_triggers() -> dict[str, str]:
     """Row triggers whose WHEN clause, a lookup by primary key, is all most rows of an import
     cost: the row's owner is out of date already and no refresh is counting it."""
     triggers = {}
-    for table in OWNER_OF:
+    for table in ROW_OWNER:
         for event in EVENTS:
             rows = {"insert": ["NEW"], "update": ["NEW", "OLD"], "delete": ["OLD"]}[event]
             owners = [ROW_OWNER[table].format(row=row) for row in rows]
@@ -131,7 +116,7 @@ def _postgres_trigger(table: str, event: str) -> str:
 
 def expected_triggers() -> tuple[tuple[str, str], ...]:
     """Every trigger as (table, name)."""
-    return tuple((table, _name(table, event)) for table in OWNER_OF for event in EVENTS)
+    return tuple((table, _name(table, event)) for table in ROW_OWNER for event in EVENTS)
 
 
 def install(connection: Any) -> None:
@@ -142,7 +127,7 @@ def install(connection: Any) -> None:
             for sql in _sqlite_triggers().values():
                 cursor.execute(sql)
         elif connection.vendor == "postgresql":
-            for table in OWNER_OF:
+            for table in ROW_OWNER:
                 for event in EVENTS:
                     cursor.execute(_postgres_function(table, event))
                     cursor.execute(_postgres_trigger(table, event))
