@@ -33,10 +33,15 @@ def current_rate() -> Rate:
     return parse_rate(settings.WAYPOINT_API_RATE)
 
 
+def clock() -> float:
+    """Seconds since the epoch; one name for tests to set the hour of a window."""
+    return time.time()
+
+
 def hit(token_id: int, rate: Rate | None = None, now: float | None = None) -> Verdict:
     """Count one request of a token in the current window and say whether it may go ahead."""
     rate = rate or current_rate()
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window = int(now // rate.seconds)
     key = f"waypoint:api-rate:{token_id}:{rate.seconds}:{window}"
     # add() starts the window's counter only if no request has started it. incr() is atomic in
